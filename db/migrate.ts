@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { createDb } from "./client";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const migrationsFolder = path.join(here, "migrations");
+
+/** Arbitrary constant: every replica that migrates takes this advisory lock first. */
+const MIGRATION_LOCK = 7_242_001;
+
+export async function runMigrations(url: string): Promise<void> {
+  const h = createDb(url, 1);
+  try {
+    // One connection (max 1), so the session lock covers every statement of the migration.
+    await h.sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    try {
+      await migrate(h.db, { migrationsFolder });
+    } finally {
+      await h.sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    }
+  } finally {
+    await h.sql.end({ timeout: 5 });
+  }
+}
+
+type Journal = { entries: { tag: string; when: number }[] };
+
+export function expectedMigrations(): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as Journal;
+  return journal.entries.length;
+}

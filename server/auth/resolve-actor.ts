@@ -1,0 +1,15 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { users } from "@/db/schema";
+import type { Actor } from "../core/actor";
+
+/**
+ * The session token only carries the user id. Role and active flag are read
+ * fresh on every request, so a demotion or deactivation takes effect at once.
+ */
+export async function resolveActor(db: Db, userId: string | null | undefined): Promise<Actor & { mustChangePassword?: boolean }> {
+  if (!userId) return { type: "anonymous" };
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u || !u.active) return { type: "anonymous" };
+  return { type: "user", id: u.id, email: u.email, name: u.name, role: u.role, mustChangePassword: u.mustChangePassword };
+}
