@@ -1,0 +1,113 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { seedAdmin } from "@/db/seed/seed-admin";
+import { log } from "../log";
+import { Child } from "./child";
+import { type EmbeddedPg, startEmbeddedPg } from "./embedded-pg";
+import { loadSecrets } from "./secrets";
+import { waitForReady } from "./wait-ready";
+
+/**
+ * `npm start`: embedded PostgreSQL when DATABASE_URL is unset → migrations →
+ * seed → build if missing → web + worker → readiness → graceful shutdown.
+ */
+const t0 = Date.now();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const args = new Set(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = path.resolve(process.env.BULWARK_DATA_DIR ?? path.join(root, ".bulwark-data"));
+const distDir = process.env.BULWARK_NEXT_DIST || ".next";
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+let pg: EmbeddedPg | null = null;
+let children: Child[] = [];
+let shuttingDown = false;
+
+async function shutdown(signal: string, code = 0): Promise<never> {
+  if (shuttingDown) {
+    log.warn("second signal: exiting now");
+    process.exit(1);
+  }
+  shuttingDown = true;
+  log.info({ signal }, "shutting down");
+  await Promise.all(children.map((c) => c.stop()));
+  if (pg) {
+    await pg.stop();
+    log.info("embedded PostgreSQL stopped");
+  }
+  log.info("bye");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  const secrets = loadSecrets(dataDir);
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    pg = await startEmbeddedPg({
+      dataDir: path.join(dataDir, "pg"),
+      log,
+      onLog: (line) => log.debug({ pg: line.trim() }, "postgres"),
+    });
+    databaseUrl = pg.url();
+    log.info({ port: pg.port, dataDir: path.join(dataDir, "pg") }, "embedded PostgreSQL running");
+  }
+
+  await runMigrations(databaseUrl);
+  log.info("migrations applied");
+
+  const h = createDb(databaseUrl, 2);
+  const admin = await seedAdmin(h.db, { email: process.env.BULWARK_ADMIN_EMAIL, password: process.env.BULWARK_ADMIN_PASSWORD });
+  await h.sql.end();
+  if (admin) {
+    const line = "─".repeat(60);
+    process.stdout.write(
+      `\n${line}\n  First start: an admin account was created. This is shown once.\n\n    email:    ${admin.email}\n    password: ${admin.password}\n\n  Sign in and change it under Settings. Add people there too.\n${line}\n\n`,
+    );
+  }
+
+  if (!existsSync(path.join(root, distDir, "BUILD_ID"))) {
+    log.info({ distDir }, "no Next.js build found: building it now (about 30 s, once)");
+    const r = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+  }
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: secrets.authSecret,
+    NEXTAUTH_SECRET: secrets.authSecret,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    BULWARK_ENCRYPTION_KEY: secrets.encryptionKey,
+    BULWARK_SKIP_MIGRATIONS: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+  };
+  const writeRunFile = () =>
+    writeFileSync(
+      path.join(dataDir, "run.json"),
+      JSON.stringify({ supervisor: process.pid, port, ...Object.fromEntries(children.map((c) => [c.name, c.proc?.pid ?? null])) }),
+    );
+  children = [
+    new Child("web", ["server/web/main.ts"], { ...childEnv, BULWARK_ROLE: "web" }, root, log, () => writeRunFile()),
+    new Child("worker", ["server/worker/main.ts"], { ...childEnv, BULWARK_ROLE: "worker" }, root, log, () => writeRunFile()),
+  ];
+  for (const c of children) c.start();
+
+  if (args.has("--no-lab")) log.info("demo lab disabled (--no-lab)");
+
+  await waitForReady(`http://127.0.0.1:${port}/api/health/ready`, 120_000);
+  log.info({ ms: Date.now() - t0 }, `Bulwark is ready at http://localhost:${port}`);
+} catch (err) {
+  log.fatal({ err }, "start failed");
+  await shutdown("startup failure", 1);
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { closeDb, getSql } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import pkg from "@/package.json";
+import { env } from "../config/env";
+import { log } from "../log";
+import { beat, type WorkerIdentity } from "./heartbeat";
+import { Loop } from "./loop";
+import { pruneOnce } from "./retention";
+
+process.env.BULWARK_ROLE ??= "worker";
+const e = env();
+if (!e.DATABASE_URL) {
+  log.fatal("DATABASE_URL is not set");
+  process.exit(2);
+}
+
+// Any number of workers may start at once: migrations take an advisory lock.
+if (process.env.BULWARK_SKIP_MIGRATIONS !== "1") await runMigrations(e.DATABASE_URL);
+
+const me: WorkerIdentity = {
+  workerId: `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+  hostname: os.hostname(),
+  pid: process.pid,
+  version: pkg.version,
+  startedAt: new Date(),
+};
+const sql = getSql();
+
+const loops: Loop[] = [];
+const snapshot = () => Object.fromEntries(loops.map((l) => [l.name, l.snapshot()]));
+
+loops.push(
+  new Loop({ name: "heartbeat", intervalMs: e.BULWARK_HEARTBEAT_MS, maxBackoffMs: e.BULWARK_HEARTBEAT_MS, run: () => beat(sql, me, "running", snapshot()) }),
+  new Loop({
+    name: "retention",
+    intervalMs: 10 * 60_000,
+    run: async () => {
+      const r = await pruneOnce(sql);
+      if (!r.skipped && r.deleted > 0) log.info({ deleted: r.deleted }, "retention pruned rows");
+    },
+  }),
+);
+
+for (const l of loops) l.start();
+log.info({ workerId: me.workerId, loops: loops.map((l) => l.name) }, "worker started");
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "worker stopping");
+  await beat(sql, me, "stopping", snapshot()).catch(() => undefined);
+  await Promise.all(loops.map((l) => l.stop(8_000)));
+  // Say goodbye, so the dashboard shows "stopped" at once instead of waiting for the heartbeat to go stale.
+  await beat(sql, me, "stopped", snapshot()).catch((err: unknown) => log.warn({ err }, "final heartbeat failed"));
+  await closeDb().catch(() => undefined);
+  log.info("worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
