@@ -2,13 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { advisoryLocks } from "./advisory-locks";
 import { createDb } from "./client";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const migrationsFolder = path.join(here, "migrations");
 
-/** Arbitrary constant: every replica that migrates takes this advisory lock first. */
-const MIGRATION_LOCK = 7_242_001;
+/** Every replica that migrates takes this advisory lock first. */
+const MIGRATION_LOCK = advisoryLocks.migrations;
 
 export async function runMigrations(url: string): Promise<void> {
   const h = createDb(url, 1);

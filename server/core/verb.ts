@@ -14,6 +14,8 @@ export type MutationScope<I> = {
   actor: Actor;
   audit: (entry: AuditEntry) => Promise<void>;
   emit: (entry: EventEntry) => Promise<number>;
+  /** Declares that the verb changed nothing (e.g. setting a role the user already has), so no audit row is due. */
+  unchanged: () => void;
 };
 
 export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
@@ -45,7 +47,8 @@ export function requireRole(actor: Actor, role: Role): void {
  * The one path every mutation takes, in this order: check the role, parse the
  * input, open a transaction, let the verb load and write, and record its audit
  * row and outbox event in that same transaction. A verb that writes no audit
- * row is a bug, so the transaction is rolled back.
+ * row is a bug, so the transaction is rolled back, unless it declared with
+ * `unchanged()` that there was nothing to do.
  */
 export async function mutation<S extends z.ZodType, R>(
   ctx: VerbCtx,
@@ -56,6 +59,7 @@ export async function mutation<S extends z.ZodType, R>(
   const input = parseInput(spec.schema, spec.input);
   return ctx.db.transaction(async (tx) => {
     let audited = 0;
+    let unchanged = false;
     const result = await body({
       tx,
       input,
@@ -65,8 +69,11 @@ export async function mutation<S extends z.ZodType, R>(
         await recordAudit(tx, ctx.actor, ctx.requestId, entry);
       },
       emit: (entry) => emitEvent(tx, entry),
+      unchanged: () => {
+        unchanged = true;
+      },
     });
-    if (audited === 0) throw new Error("mutation finished without an audit row");
+    if (audited === 0 && !unchanged) throw new Error("mutation finished without an audit row");
     return result;
   });
 }

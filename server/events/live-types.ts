@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPattern } from "./event-cursor";
 
 /** Everything that travels on the `bulwark_events` channel. Payloads stay tiny (ids, not rows). */
 export const LIVE_CHANNEL = "bulwark_events";
@@ -14,8 +15,8 @@ export type LiveEvent = { id: number; type: string; topic: string; payload: Reco
 export const liveEventsInput = z.object({
   /** exact topics or prefixes ending in `*`, e.g. `cluster:*`; empty means all */
   topics: z.array(z.string().min(1).max(100)).max(20).optional(),
-  /** set by the client on reconnect: events after this id are replayed first */
-  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  /** set by the client on reconnect (the last tracked id it saw): what it missed is replayed first */
+  lastEventId: z.string().max(4000).regex(cursorPattern, "Not an event cursor").nullish(),
 });
 
 export function topicMatches(patterns: readonly string[] | undefined, topic: string): boolean {

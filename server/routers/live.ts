@@ -1,39 +1,43 @@
 import { on } from "node:events";
 import { tracked } from "@trpc/server";
+import { EventCursor } from "../events/event-cursor";
 import { liveBus } from "../events/live-bus";
-import { eventsAfter } from "../events/list-events";
-import { type LiveMessage, liveEventsInput, topicMatches } from "../events/live-types";
+import { EVENT_BATCH, eventsSince, latestEventId } from "../events/list-events";
+import { liveEventsInput, topicMatches } from "../events/live-types";
+import { Wakeup } from "../events/wakeup";
 import type { WorkerSummary } from "../events/worker-status";
 import { router, viewerProcedure } from "../trpc/init";
 
+/** Without news, re-read anyway this often: covers a NOTIFY lost on a LISTEN reconnect. */
+const IDLE_POLL_MS = 30_000;
+/** While a skipped id may still commit, look for it this often. */
+const GAP_POLL_MS = 1_000;
+
 export const liveRouter = router({
   /**
-   * Every outbox event as it commits, filtered by topic. On reconnect the
-   * client sends the last id it saw and gets what it missed from the table.
+   * Every outbox event as it commits, filtered by topic. NOTIFY only wakes
+   * the reader; events are read from the table by cursor, so a reconnecting
+   * client (sending its last tracked id) gets exactly what it missed, including
+   * events whose transactions committed out of id order.
    */
   events: viewerProcedure.input(liveEventsInput).subscription(async function* ({ ctx, input, signal }) {
     const bus = await liveBus();
-    // Start listening before the catch-up read so nothing falls between the two.
-    const incoming = on(bus.emitter, "event", { signal });
-    let last = input.lastEventId ? Number(input.lastEventId) : null;
-    if (last !== null) {
-      for (;;) {
-        const batch = await eventsAfter(ctx.db, last);
-        for (const e of batch) {
-          last = e.id;
-          if (topicMatches(input.topics, e.topic)) yield tracked(String(e.id), e);
+    const wake = new Wakeup();
+    bus.emitter.on("event", wake.fire);
+    bus.emitter.on("reconnect", wake.fire);
+    try {
+      const cursor = EventCursor.parse(input.lastEventId) ?? new EventCursor(await latestEventId(ctx.db));
+      while (!signal?.aborted) {
+        const rows = await eventsSince(ctx.db, cursor);
+        for (const e of rows) {
+          if (cursor.take(e.id) && topicMatches(input.topics, e.topic)) yield tracked(cursor.format(), e);
         }
-        if (batch.length < 500) break;
+        cursor.expire();
+        if (rows.length < EVENT_BATCH) await wake.wait(cursor.hasGaps() ? GAP_POLL_MS : IDLE_POLL_MS, signal);
       }
-    }
-    for await (const [msg] of incoming as AsyncIterable<[Extract<LiveMessage, { k: "event" }>]>) {
-      if (last !== null && msg.id <= last) continue;
-      // Read the row (NOTIFY carries ids only); any gap since `last` comes along in order.
-      const batch = await eventsAfter(ctx.db, last ?? msg.id - 1);
-      for (const e of batch) {
-        last = e.id;
-        if (topicMatches(input.topics, e.topic)) yield tracked(String(e.id), e);
-      }
+    } finally {
+      bus.emitter.off("event", wake.fire);
+      bus.emitter.off("reconnect", wake.fire);
     }
   }),
 

@@ -46,13 +46,19 @@ const observed = t.middleware(async ({ path, type, ctx, next }) => {
   throw mapped;
 });
 
+/** The only change someone signed in with a one-time password may make is replacing it. */
+const PASSWORD_CHANGE_PATH = "users.changeOwnPassword";
+
 const withRole = (role: Role) =>
-  t.middleware(({ ctx, next }) => {
+  t.middleware(({ ctx, path, type, next }) => {
     try {
       requireRole(ctx.actor, role);
     } catch (e) {
       if (e instanceof AppError) throw new TRPCError({ code: toTrpcCode(e.code), message: e.message, cause: e });
       throw e;
+    }
+    if (ctx.mustChangePassword && type === "mutation" && path !== PASSWORD_CHANGE_PATH) {
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Change your one-time password under Settings first" });
     }
     return next();
   });

@@ -1,7 +1,8 @@
 import type { Sql } from "postgres";
+import { advisoryLocks } from "@/db/advisory-locks";
 
 /** Only one worker prunes at a time; the others skip this pass. */
-const RETENTION_LOCK = 7_242_002;
+const RETENTION_LOCK = advisoryLocks.retention;
 
 /**
  * Housekeeping for small bookkeeping tables. (Metric tables added later are

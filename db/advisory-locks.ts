@@ -1,0 +1,9 @@
+/**
+ * Every PostgreSQL advisory lock key Bulwark takes, in one place so two
+ * duties never share a key by accident.
+ */
+export const advisoryLocks = {
+  migrations: 7_242_001,
+  retention: 7_242_002,
+  adminChanges: 7_242_003,
+} as const;
