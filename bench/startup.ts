@@ -5,14 +5,14 @@
  * Prints one JSON line last.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pickPort } from "../server/supervisor/free-port";
 
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 3);
 
-if (!existsSync(".next/BUILD_ID")) {
+if (!existsSync(path.join(process.env.BULWARK_NEXT_DIST || ".next", "BUILD_ID"))) {
   console.error("no build yet: running next build (not timed)");
   spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
@@ -35,6 +35,15 @@ async function untilReady(child: ChildProcess, t0: number): Promise<number> {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function once(): Promise<{ readyMs: number; stopMs: number }> {
   const t0 = performance.now();
   const child = spawn("npm", ["start", "--", "--no-lab"], {
@@ -45,8 +54,12 @@ async function once(): Promise<{ readyMs: number; stopMs: number }> {
   const readyMs = await untilReady(child, t0);
   const t1 = performance.now();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  process.kill(-child.pid!, "SIGTERM");
+  // Like Ctrl-C in a terminal: the whole process group gets the signal. Wait for the
+  // supervisor itself (not just npm) so the next start finds PostgreSQL stopped.
+  const supervisorPid = Number(JSON.parse(readFileSync(path.join(dataDir, "run.json"), "utf8")).supervisor);
+  process.kill(-child.pid!, "SIGINT");
   await exited;
+  while (alive(supervisorPid)) await new Promise((r) => setTimeout(r, 10));
   return { readyMs, stopMs: performance.now() - t1 };
 }
 
