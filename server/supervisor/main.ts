@@ -52,7 +52,6 @@ try {
     pg = await startEmbeddedPg({
       dataDir: path.join(dataDir, "pg"),
       log,
-      onLog: (line) => log.debug({ pg: line.trim() }, "postgres"),
     });
     databaseUrl = pg.url();
     log.info({ port: pg.port, dataDir: path.join(dataDir, "pg") }, "embedded PostgreSQL running");
