@@ -15,7 +15,7 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.getByTestId("login-submit").click();
   await expect(page).not.toHaveURL(/\/login/);
 }
 
@@ -24,6 +24,9 @@ export async function trpcMutation(request: APIRequestContext, procedure: string
   const res = await request.post(`/api/trpc/${procedure}`, { data: { json: input } });
   return { status: res.status(), body: (await res.json()) as Record<string, unknown> };
 }
+
+/** The sidebar (the settings page has a second navigation for its tabs). */
+export const mainNav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
 export const shotsDir = path.resolve("artifacts/screenshots");
 

@@ -1,4 +1,4 @@
-import { admin, expect, shotsDir, signIn, test } from "./fixtures";
+import { admin, expect, mainNav, shotsDir, signIn, test } from "./fixtures";
 
 const pages = [
   { link: "Overview", path: "/", heading: "Overview" },
@@ -24,14 +24,14 @@ test("wrong password is refused with a clear message", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password", { exact: true }).fill("not-the-password");
-  await page.getByRole("button", { name: /sign in/i }).click();
-  await expect(page.getByRole("alert")).toContainText(/wrong email or password|invalid/i);
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toContainText(/wrong email or password/i);
   await expect(page).toHaveURL(/\/login/);
 });
 
 test("admin signs in, visits every page from the sidebar, and signs out", async ({ page }) => {
   await signIn(page, admin.email, admin.password);
-  const nav = page.getByRole("navigation");
+  const nav = mainNav(page);
   for (const p of pages) {
     await nav.getByRole("link", { name: p.link, exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`${p.path === "/" ? "/$" : p.path}`));
@@ -40,12 +40,15 @@ test("admin signs in, visits every page from the sidebar, and signs out", async 
     await page.screenshot({ path: `${shotsDir}/${name}.png`, fullPage: true });
   }
   // Dark theme renders too.
-  await page.getByRole("button", { name: /theme/i }).click();
-  await expect(page.locator("html")).toHaveAttribute("data-theme", /dark|light/);
+  const before = await page.locator("html").getAttribute("data-theme");
+  await page.getByTestId("theme-toggle").click();
+  await expect(page.locator("html")).not.toHaveAttribute("data-theme", before ?? "");
+  // The choice survives a reload and is applied before paint.
   await page.goto("/");
+  await expect(page.locator("html")).not.toHaveAttribute("data-theme", before ?? "");
   await page.screenshot({ path: `${shotsDir}/overview-other-theme.png`, fullPage: true });
 
-  await page.getByRole("button", { name: /sign out/i }).click();
+  await page.getByTestId("sign-out").click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login/);

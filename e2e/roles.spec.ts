@@ -1,4 +1,4 @@
-import { admin, expect, shotsDir, signIn, test, trpcMutation } from "./fixtures";
+import { admin, expect, mainNav, shotsDir, signIn, test, trpcMutation } from "./fixtures";
 
 test("a viewer sees no admin actions and the API refuses their mutations", async ({ page, browser }) => {
   await signIn(page, admin.email, admin.password);
@@ -10,12 +10,17 @@ test("a viewer sees no admin actions and the API refuses their mutations", async
   const ctx = await browser.newContext();
   const viewer = await ctx.newPage();
   await signIn(viewer, email, password);
-  await viewer.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
+  await mainNav(viewer).getByRole("link", { name: "Settings", exact: true }).click();
   await expect(viewer.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
-  await expect(viewer.getByText(email)).toBeVisible();
-  await expect(viewer.getByRole("button", { name: /add user/i })).toHaveCount(0);
-  await expect(viewer.getByRole("heading", { name: /^users$/i })).toHaveCount(0);
+  await expect(viewer.getByTestId("account-section")).toContainText(email);
+  await expect(viewer.getByTestId("role-badge")).toHaveText(/viewer/);
+  await expect(viewer.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(viewer.getByTestId("add-user-toggle")).toHaveCount(0);
   await viewer.screenshot({ path: `${shotsDir}/settings-viewer.png`, fullPage: true });
+  // Even the direct address shows no admin controls.
+  await viewer.goto("/settings/users");
+  await expect(viewer.getByTestId("users-forbidden")).toBeVisible();
+  await expect(viewer.getByTestId("users-table")).toHaveCount(0);
 
   const denied = await trpcMutation(viewer.request, "users.create", { email: "x@example.com", name: "X", role: "admin" });
   expect(denied.status).toBe(403);
@@ -24,20 +29,21 @@ test("a viewer sees no admin actions and the API refuses their mutations", async
 
 test("admin adds a user in the UI and sees the one-time password once; the audit log shows it", async ({ page }) => {
   await signIn(page, admin.email, admin.password);
-  await page.getByRole("navigation").getByRole("link", { name: "Settings", exact: true }).click();
-  await page.getByRole("button", { name: /add user/i }).click();
+  await page.goto("/settings/users");
+  await page.getByTestId("add-user-toggle").click();
   const email = `op-${Date.now()}@example.com`;
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Email").fill(email);
-  await dialog.getByLabel("Name").fill("Otto Operator");
-  await dialog.getByLabel("Role").selectOption("operator");
-  await dialog.getByRole("button", { name: /create|add/i }).click();
-  await expect(page.getByText(/one-time password/i).first()).toBeVisible();
+  const form = page.getByTestId("add-user-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Name").fill("Otto Operator");
+  await form.getByLabel("Role", { exact: true }).selectOption("operator");
+  await page.getByTestId("add-user-submit").click();
+  await expect(page.getByTestId("one-time-password-value")).toHaveText(/^\S{20}$/);
+  await expect(page.locator(`[data-testid="user-row"][data-email="${email}"]`)).toBeVisible();
   await page.screenshot({ path: `${shotsDir}/settings-admin-new-user.png`, fullPage: true });
 
-  await page.getByRole("navigation").getByRole("link", { name: "Audit log", exact: true }).click();
-  await expect(page.getByRole("cell", { name: "user.create" }).first()).toBeVisible();
-  await expect(page.getByText(email).first()).toBeVisible();
+  await mainNav(page).getByRole("link", { name: "Audit log", exact: true }).click();
+  const row = page.getByTestId("audit-row").filter({ hasText: "user.create" }).filter({ hasText: email });
+  await expect(row).toHaveCount(1);
 });
 
 test("a rejected form input shows the field error and creates nothing", async ({ page }) => {

@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import { QueryClient, HydrationBoundary, dehydrate } from "@tanstack/react-query";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { type ReactNode, cache } from "react";
+import { getDb } from "@/db/client";
+import { appRouter } from "@/server/routers/_app";
+import type { TrpcContext } from "@/server/trpc/context";
+import { currentActor } from "@/server/web/session";
+
+/**
+ * Server components prefetch through the same routers the browser calls (same
+ * role checks), into a per-request QueryClient whose state is handed to the
+ * browser's cache, so pages render with data instead of a spinner.
+ * Server-only: it imports the database client.
+ */
+export const getQueryClient = cache(() => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }));
+
+const createContext = cache(async (): Promise<TrpcContext> => {
+  const actor = await currentActor();
+  const { mustChangePassword, ...rest } = actor as typeof actor & { mustChangePassword?: boolean };
+  return { actor: rest, db: getDb(), requestId: randomUUID(), mustChangePassword };
+});
+
+export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
+
+/** Hands everything prefetched so far in this request to the browser's cache. */
+export function HydrateClient({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}
