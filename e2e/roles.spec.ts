@@ -13,7 +13,7 @@ test("a viewer sees no admin actions and the API refuses their mutations", async
   await mainNav(viewer).getByRole("link", { name: "Settings", exact: true }).click();
   await expect(viewer.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
   await expect(viewer.getByTestId("account-section")).toContainText(email);
-  await expect(viewer.getByTestId("role-badge")).toHaveText(/viewer/);
+  await expect(viewer.getByTestId("account-section").getByTestId("role-badge")).toHaveText(/viewer/);
   await expect(viewer.getByRole("link", { name: "Users" })).toHaveCount(0);
   await expect(viewer.getByTestId("add-user-toggle")).toHaveCount(0);
   await viewer.screenshot({ path: `${shotsDir}/settings-viewer.png`, fullPage: true });
