@@ -49,7 +49,10 @@ async function eventRowFor(userId: string) {
 describe("NOTIFY on bulwark_events", () => {
   it("a committed outbox row (users.create) is announced with its id, type and topic", async () => {
     const received: string[] = [];
-    const listener = await t.sql.listen(LIVE_CHANNEL, (payload) => received.push(payload));
+    // Audit rows announce themselves as well ({k:"audit"}); these tests are about outbox events.
+    const listener = await t.sql.listen(LIVE_CHANNEL, (payload) => {
+      if ((JSON.parse(payload) as { k: string }).k === "event") received.push(payload);
+    });
     try {
       const user = await createUser();
       await withTimeout(
@@ -70,7 +73,10 @@ describe("NOTIFY on bulwark_events", () => {
 
   it("a rolled-back outbox row is never announced", async () => {
     const received: string[] = [];
-    const listener = await t.sql.listen(LIVE_CHANNEL, (payload) => received.push(payload));
+    // Audit rows announce themselves as well ({k:"audit"}); these tests are about outbox events.
+    const listener = await t.sql.listen(LIVE_CHANNEL, (payload) => {
+      if ((JSON.parse(payload) as { k: string }).k === "event") received.push(payload);
+    });
     try {
       const failing = mutation(
         { actor: systemActor("test:live"), db: t.db, requestId: requestId() },
@@ -305,5 +311,24 @@ describe("worker liveness", () => {
     );
     expect(summary.state).toBe("up");
     expect(summary.workers.find((w) => w.workerId === workerId)).toMatchObject({ hostname: "test-host", pid: 4242, alive: true });
+  });
+});
+
+describe("audit tail", () => {
+  it("live.auditTail yields the id of every committed audit row, including sign-ins that emit no outbox event", async () => {
+    const bus = await liveBus();
+    const before = bus.emitter.listenerCount("audit");
+    const ac = new AbortController();
+    const sub = (await callerFor(t.db, admin.actor, { signal: ac.signal }).live.auditTail())[Symbol.asyncIterator]();
+    try {
+      const first = sub.next();
+      while (bus.emitter.listenerCount("audit") === before) await new Promise((r) => setTimeout(r, 5));
+      const [row] = await t.sql<{ id: string }[]>`insert into audit_log (actor_type, actor_label, action, target_type) values ('system', 'test', 'auth.login', 'user') returning id`;
+      const step = await withTimeout(first, 5_000, "an audit id");
+      expect(step.value).toEqual({ id: Number(row?.id) });
+    } finally {
+      ac.abort();
+      await sub.return?.();
+    }
   });
 });

@@ -21,6 +21,7 @@ const VIEWER_ALLOWED: Record<string, string> = {
   // Read-only streams behind the dashboards every role sees; they carry ids and summaries, nothing to change.
   "live.events": "read-only stream of outbox events",
   "live.workers": "read-only stream of worker liveness",
+  "live.auditTail": "read-only stream of new audit row ids (viewers can read the audit log)",
 };
 
 /** Queries an anonymous caller may call. */

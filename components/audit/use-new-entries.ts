@@ -10,9 +10,8 @@ const PEEK = 100;
 
 /**
  * Counts audit entries newer than the top of the list that match the current
- * filters. Woken by the live event stream (most changes emit an event in the
- * same transaction as their audit row) and throttled, so a burst of events
- * costs one small query.
+ * filters. Woken by every committed audit row (`live.auditTail`) and
+ * throttled, so a burst of entries costs one small query.
  */
 export function useNewEntries(input: Input, topId: number | undefined, enabled: boolean) {
   const trpc = useTRPC();
@@ -42,15 +41,12 @@ export function useNewEntries(input: Input, topId: number | undefined, enabled: 
   };
 
   useSubscription(
-    trpc.live.events.subscriptionOptions(
-      {},
-      {
-        enabled,
-        onData: () => {
-          if (!timer.current) timer.current = setTimeout(() => void check(), 1000);
-        },
+    trpc.live.auditTail.subscriptionOptions(undefined, {
+      enabled,
+      onData: () => {
+        if (!timer.current) timer.current = setTimeout(() => void check(), 1000);
       },
-    ),
+    }),
   );
 
   return { found, dismiss: () => setFound(null) };

@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import { QueryClient, HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { type ReactNode, cache } from "react";
-import { getDb } from "@/db/client";
 import { appRouter } from "@/server/routers/_app";
-import type { TrpcContext } from "@/server/trpc/context";
-import { currentActor } from "@/server/web/session";
+import { requestContext } from "@/server/web/session";
 
 /**
  * Server components prefetch through the same routers the browser calls (same
@@ -15,11 +13,7 @@ import { currentActor } from "@/server/web/session";
  */
 export const getQueryClient = cache(() => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }));
 
-const createContext = cache(async (): Promise<TrpcContext> => {
-  const actor = await currentActor();
-  const { mustChangePassword, ...rest } = actor as typeof actor & { mustChangePassword?: boolean };
-  return { actor: rest, db: getDb(), requestId: randomUUID(), mustChangePassword };
-});
+const createContext = cache(() => requestContext(randomUUID()));
 
 export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
 

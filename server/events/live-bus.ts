@@ -57,6 +57,8 @@ export class LiveBus {
       if (row) this.rows.set(msg.workerId, { ...row, status: msg.status, lastSeenAt: new Date(msg.at) });
       else void this.refreshWorkers();
       this.recompute();
+    } else if (msg.k === "audit") {
+      this.emitter.emit("audit", msg.id);
     } else {
       this.emitter.emit("event", msg);
     }

@@ -7,6 +7,7 @@ export const LIVE_CHANNEL = "bulwark_events";
 export const liveMessage = z.discriminatedUnion("k", [
   z.object({ k: z.literal("event"), id: z.number().int(), type: z.string(), topic: z.string() }),
   z.object({ k: z.literal("heartbeat"), workerId: z.string(), status: z.string(), at: z.string() }),
+  z.object({ k: z.literal("audit"), id: z.number().int() }),
 ]);
 export type LiveMessage = z.infer<typeof liveMessage>;
 

@@ -41,6 +41,12 @@ export const liveRouter = router({
     }
   }),
 
+  /** The id of each new audit row as it commits: lets the audit log say "new entries" without polling. */
+  auditTail: viewerProcedure.subscription(async function* ({ signal }) {
+    const bus = await liveBus();
+    for await (const [id] of on(bus.emitter, "audit", { signal }) as AsyncIterable<[number]>) yield { id };
+  }),
+
   /** Worker liveness: the current summary at once, then every change. */
   workers: viewerProcedure.subscription(async function* ({ signal }) {
     const bus = await liveBus();

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { getDb } from "@/db/client";
 import { log } from "@/server/log";
 import { appRouter } from "@/server/routers/_app";
-import { currentActor } from "@/server/web/session";
+import { requestContext } from "@/server/web/session";
 
 export const dynamic = "force-dynamic";
 
@@ -16,11 +15,7 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    async createContext() {
-      const actor = await currentActor();
-      const { mustChangePassword, ...rest } = actor as typeof actor & { mustChangePassword?: boolean };
-      return { actor: rest, db: getDb(), requestId, mustChangePassword };
-    },
+    createContext: () => requestContext(requestId),
     responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId }) }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path, requestId }, "tRPC request failed");
