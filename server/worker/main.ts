@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { closeDb, getSql } from "@/db/client";
+import { closeDb, getDb, getSql } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
+import { seedAdmin } from "@/db/seed/seed-admin";
+import { AppError } from "../errors";
 import pkg from "@/package.json";
 import { env } from "../config/env";
 import { log } from "../log";
@@ -17,7 +19,17 @@ if (!e.DATABASE_URL) {
 }
 
 // Any number of workers may start at once: migrations take an advisory lock.
-if (process.env.BULWARK_SKIP_MIGRATIONS !== "1") await runMigrations(e.DATABASE_URL);
+// Under `npm start` the supervisor has done both steps already.
+if (process.env.BULWARK_SKIP_MIGRATIONS !== "1") {
+  await runMigrations(e.DATABASE_URL);
+  try {
+    const admin = await seedAdmin(getDb(), { email: process.env.BULWARK_ADMIN_EMAIL, password: process.env.BULWARK_ADMIN_PASSWORD });
+    if (admin) log.warn({ email: admin.email, password: admin.password }, "first start: created the first admin (shown once; change the password after signing in)");
+  } catch (err) {
+    // Another worker seeded at the same moment: the unique email refused the second admin.
+    if (!(err instanceof AppError && err.code === "CONFLICT")) throw err;
+  }
+}
 
 const me: WorkerIdentity = {
   workerId: `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
