@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./audit";
 export * from "./events";
 export * from "./workers";
+export * from "./health";
