@@ -20,6 +20,7 @@ export default defineConfig({
       LOG_FORMAT: "json",
       BULWARK_ROLE: "bulwark-test",
       NEXT_TELEMETRY_DISABLED: "1",
+      BULWARK_ENCRYPTION_KEY: "test-encryption-key-not-secret",
     },
   },
 });

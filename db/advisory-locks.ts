@@ -6,4 +6,6 @@ export const advisoryLocks = {
   migrations: 7_242_001,
   retention: 7_242_002,
   adminChanges: 7_242_003,
+  /** creating and dropping probe_results day partitions */
+  probePartitions: 7_242_004,
 } as const;

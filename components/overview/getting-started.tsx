@@ -1,5 +1,6 @@
 "use client";
 
+import { useHealthOverview } from "@/components/health/use-overview";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -22,6 +23,9 @@ export function GettingStarted({ me }: { me: { role: Role; mustChangePassword: b
   const trpc = useTRPC();
   const workers = useQuery(trpc.system.workers.queryOptions());
   const users = useQuery(trpc.users.list.queryOptions(undefined, { enabled: me.role === "admin" }));
+  // The fleet card above reads the same query and keeps it live.
+  const health = useHealthOverview();
+  const components = health.data?.components.length ?? 0;
 
   const steps: Step[] = [
     {
@@ -57,7 +61,18 @@ export function GettingStarted({ me }: { me: { role: Role; mustChangePassword: b
       body: "Every sign-in and change is recorded there, append-only.",
       state: "done",
     },
-    { key: "health", title: "Watch your components", href: "/health", body: "Probes for HTTP, TCP, PostgreSQL, Redis and more arrive with health checks.", state: "later" },
+    {
+      key: "health",
+      title: "Watch your components",
+      href: components > 0 || me.role === "viewer" ? "/health" : "/health/new",
+      body:
+        components > 0
+          ? `${components.toLocaleString()} component${components === 1 ? " is" : "s are"} checked: HTTP, TCP, WebSocket, PostgreSQL, Redis, Patroni, PgBouncer or heartbeats.`
+          : me.role === "viewer"
+            ? "No components yet: an operator or admin adds the endpoints, databases and jobs to check."
+            : "Add the endpoints, databases and jobs your services depend on, or import them from YAML.",
+      state: components > 0 ? "done" : "todo",
+    },
     { key: "slos", title: "Set SLOs and error budgets", href: "/slos", body: "Objectives, budgets and burn-rate policies arrive with the SLO capability.", state: "later" },
     { key: "runbooks", title: "Write runbooks and plan drills", href: "/runbooks", body: "Executable checklists and DR drills arrive with their capabilities.", state: "later" },
   );

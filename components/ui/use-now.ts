@@ -33,10 +33,26 @@ function subscribe(intervalMs: number, listener: () => void): () => void {
   };
 }
 
+/**
+ * One subscribe function per interval. Its identity must be stable: with a new
+ * function per render, every re-render of a list unsubscribes all its rows
+ * (stopping the clock), resubscribes them (restarting it with a new `now`),
+ * which changes the snapshot, re-renders them, and loops ("Maximum update depth").
+ */
+const subscribers = new Map<number, (listener: () => void) => () => void>();
+function subscriberFor(intervalMs: number) {
+  let s = subscribers.get(intervalMs);
+  if (!s) {
+    s = (l) => subscribe(intervalMs, l);
+    subscribers.set(intervalMs, s);
+  }
+  return s;
+}
+
 /** The current time in ms, updated every `intervalMs`; on the server and during hydration, null. */
 export function useNow(intervalMs = 1000): number | null {
   return useSyncExternalStore(
-    (l) => subscribe(intervalMs, l),
+    subscriberFor(intervalMs),
     () => clock(intervalMs).now,
     () => null,
   );

@@ -18,7 +18,13 @@ const urlWith = (protocols: string[], message: string) =>
     .string()
     .trim()
     .url("Enter a full URL")
-    .refine((u) => protocols.includes(new URL(u).protocol), message);
+    .refine((u) => {
+      try {
+        return protocols.includes(new URL(u).protocol);
+      } catch {
+        return true; // not a URL at all: .url() above already says so
+      }
+    }, message);
 
 export const httpConfig = z.object({
   url: urlWith(["http:", "https:"], "Use an http:// or https:// URL"),
@@ -145,7 +151,8 @@ function stripUndefined<T extends object>(o: T): T {
 }
 
 export const componentIdInput = z.object({ id: z.uuid("Not a valid component id") });
-export const updateComponentInput = z.object({ id: z.uuid(), component: componentUnion });
+export const updateComponentInput = z.object({ id: z.uuid("Not a valid component id"), component: componentInput });
+export const testComponentInput = z.object({ component: componentInput });
 export const setPausedInput = z.object({ id: z.uuid(), paused: z.boolean() });
 
 export const serviceInput = z.object({

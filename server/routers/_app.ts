@@ -1,5 +1,7 @@
 import { router } from "../trpc/init";
 import { auditRouter } from "./audit";
+import { labRouter } from "./lab";
+import { healthRouter } from "./health";
 import { liveRouter } from "./live";
 import { systemRouter } from "./system";
 import { usersRouter } from "./users";
@@ -8,7 +10,9 @@ export const appRouter = router({
   system: systemRouter,
   users: usersRouter,
   audit: auditRouter,
+  health: healthRouter,
   live: liveRouter,
+  lab: labRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { createDb } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { seedAdmin } from "@/db/seed/seed-admin";
+import { type PreparedLab, prepareLab } from "../lab/prepare-lab";
+import { seedLab } from "../lab/seed-lab";
 import { log } from "../log";
 import { Child } from "./child";
 import { type EmbeddedPg, startEmbeddedPg } from "./embedded-pg";
@@ -13,7 +15,8 @@ import { waitForReady } from "./wait-ready";
 
 /**
  * `npm start`: embedded PostgreSQL when DATABASE_URL is unset → migrations →
- * seed → build if missing → web + worker → readiness → graceful shutdown.
+ * seed → build if missing → (demo lab) + web + worker → readiness → graceful
+ * shutdown. The demo lab runs only on the embedded database and without --no-lab.
  */
 const t0 = Date.now();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -62,6 +65,23 @@ try {
 
   const h = createDb(databaseUrl, 2);
   const admin = await seedAdmin(h.db, { email: process.env.BULWARK_ADMIN_EMAIL, password: process.env.BULWARK_ADMIN_PASSWORD });
+
+  let lab: PreparedLab | null = null;
+  if (args.has("--no-lab")) log.info("demo lab disabled (--no-lab)");
+  else if (!pg) log.info("demo lab off: it runs only with the embedded database (DATABASE_URL is set)");
+  else {
+    lab = await prepareLab({ dataDir, pgPort: pg.port, avoid: [port] });
+    // The seeded postgres component's password is sealed with this key.
+    process.env.BULWARK_ENCRYPTION_KEY = secrets.encryptionKey;
+    try {
+      const r = await seedLab(h.db, { ports: lab.config.ports, pg: { port: pg.port, password: decodeURIComponent(new URL(pg.url()).password) }, previous: lab.previous });
+      if (r.seeded) log.info({ components: r.seeded }, "demo lab: seeded service \"Demo lab\"");
+      if (r.moved) log.info({ components: r.moved }, "demo lab: ports changed since the last start; components updated");
+    } catch (err) {
+      // The lab is a demo: Bulwark itself still starts.
+      log.error({ err }, "demo lab: seeding its components failed");
+    }
+  }
   await h.sql.end();
   if (admin) {
     const line = "─".repeat(60);
@@ -96,13 +116,17 @@ try {
       path.join(dataDir, "run.json"),
       JSON.stringify({ supervisor: process.pid, port, ...Object.fromEntries(children.map((c) => [c.name, c.proc?.pid ?? null])) }),
     );
+  // The web process finds the lab's control endpoint through lab.json, only when this start runs one.
+  delete childEnv.BULWARK_LAB_FILE;
+  const labEnv = lab ? { BULWARK_LAB_FILE: lab.file } : {};
   children = [
-    new Child("web", ["server/web/main.ts"], { ...childEnv, BULWARK_ROLE: "web" }, root, log, () => writeRunFile()),
+    ...(lab && pg
+      ? [new Child("lab", ["server/lab/main.ts"], { ...childEnv, ...labEnv, BULWARK_ROLE: "lab", BULWARK_LAB_DB_URL: pg.url("postgres") }, root, log, () => writeRunFile())]
+      : []),
+    new Child("web", ["server/web/main.ts"], { ...childEnv, ...labEnv, BULWARK_ROLE: "web" }, root, log, () => writeRunFile()),
     new Child("worker", ["server/worker/main.ts"], { ...childEnv, BULWARK_ROLE: "worker" }, root, log, () => writeRunFile()),
   ];
   for (const c of children) c.start();
-
-  if (args.has("--no-lab")) log.info("demo lab disabled (--no-lab)");
 
   await waitForReady(`http://127.0.0.1:${port}/api/health/ready`, 120_000);
   log.info({ ms: Date.now() - t0 }, `Bulwark is ready at http://localhost:${port}`);

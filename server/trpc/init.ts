@@ -30,6 +30,7 @@ const t = initTRPC.context<TrpcContext>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
 
 /** Times every call and turns domain errors into tRPC codes. */
 const observed = t.middleware(async ({ path, type, ctx, next }) => {

@@ -7,12 +7,16 @@ import { AppError } from "../errors";
 import pkg from "@/package.json";
 import { env } from "../config/env";
 import { log } from "../log";
+import { proberEnv } from "../health/prober/config";
+import { ensurePartitions } from "../health/prober/partitions";
+import { Prober } from "../health/prober/prober";
 import { beat, type WorkerIdentity } from "./heartbeat";
 import { Loop } from "./loop";
 import { pruneOnce } from "./retention";
 
 process.env.BULWARK_ROLE ??= "worker";
 const e = env();
+const pe = proberEnv();
 if (!e.DATABASE_URL) {
   log.fatal("DATABASE_URL is not set");
   process.exit(2);
@@ -40,8 +44,13 @@ const me: WorkerIdentity = {
 };
 const sql = getSql();
 
+// The prober owns its lease loop; its name in the heartbeat marks this worker as one that shares the fleet.
+const prober =
+  pe.BULWARK_PROBER === "on"
+    ? new Prober({ sql, workerId: me.workerId, leaseMs: pe.BULWARK_LEASE_MS, staleMs: e.BULWARK_WORKER_STALE_MS, concurrency: pe.BULWARK_PROBER_CONCURRENCY, flushMs: pe.BULWARK_PROBER_FLUSH_MS })
+    : null;
 const loops: Loop[] = [];
-const snapshot = () => Object.fromEntries(loops.map((l) => [l.name, l.snapshot()]));
+const snapshot = () => Object.fromEntries([...loops, ...(prober ? [prober.loop] : [])].map((l) => [l.name, l.snapshot()]));
 
 loops.push(
   new Loop({ name: "heartbeat", intervalMs: e.BULWARK_HEARTBEAT_MS, maxBackoffMs: e.BULWARK_HEARTBEAT_MS, run: () => beat(sql, me, "running", snapshot()) }),
@@ -49,14 +58,17 @@ loops.push(
     name: "retention",
     intervalMs: 10 * 60_000,
     run: async () => {
-      const r = await pruneOnce(sql);
-      if (!r.skipped && r.deleted > 0) log.info({ deleted: r.deleted }, "retention pruned rows");
+      const r = await pruneOnce(sql, { rawRetentionHours: pe.BULWARK_RAW_RETENTION_HOURS, rollupRetentionDays: pe.BULWARK_ROLLUP_RETENTION_DAYS });
+      if (!r.skipped && r.deleted + r.partitionsDropped + r.rollupsDeleted > 0) log.info(r, "retention pruned rows");
     },
   }),
+  // probe_results day partitions, kept two days ahead (every worker; an advisory lock serialises them).
+  new Loop({ name: "partitions", intervalMs: 60 * 60_000, run: () => ensurePartitions(sql) }),
 );
 
 for (const l of loops) l.start();
-log.info({ workerId: me.workerId, loops: loops.map((l) => l.name) }, "worker started");
+await prober?.start();
+log.info({ workerId: me.workerId, loops: [...loops.map((l) => l.name), ...(prober ? ["prober"] : [])] }, "worker started");
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -64,6 +76,8 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, "worker stopping");
   await beat(sql, me, "stopping", snapshot()).catch(() => undefined);
+  // The prober first: it finishes checks in flight, writes them, and hands its shards back at once.
+  await prober?.stop(8_000).catch((err: unknown) => log.warn({ err }, "prober stop failed"));
   await Promise.all(loops.map((l) => l.stop(8_000)));
   // Say goodbye, so the dashboard shows "stopped" at once instead of waiting for the heartbeat to go stale.
   await beat(sql, me, "stopped", snapshot()).catch((err: unknown) => log.warn({ err }, "final heartbeat failed"));
