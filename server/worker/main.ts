@@ -59,7 +59,7 @@ loops.push(
     intervalMs: 10 * 60_000,
     run: async () => {
       const r = await pruneOnce(sql, { rawRetentionHours: pe.BULWARK_RAW_RETENTION_HOURS, rollupRetentionDays: pe.BULWARK_ROLLUP_RETENTION_DAYS });
-      if (!r.skipped && r.deleted + r.partitionsDropped + r.rollupsDeleted > 0) log.info(r, "retention pruned rows");
+      if (!r.skipped && r.deleted + r.partitionsDropped + r.rollupPartitionsDropped > 0) log.info(r, "retention pruned rows");
     },
   }),
   // probe_results day partitions, kept two days ahead (every worker; an advisory lock serialises them).

@@ -6,7 +6,8 @@ export const DAYS_AHEAD = 2;
 
 /**
  * Creates the day partitions of probe_results for today and the next
- * DAYS_AHEAD days. Two workers doing this at once would race on CREATE TABLE,
+ * DAYS_AHEAD days, and the month partitions of probe_rollups_1m for this
+ * month and the next. Two workers doing this at once would race on CREATE TABLE,
  * so it runs under a transaction-scoped advisory lock (the second waits, then
  * finds the tables there).
  */
@@ -15,6 +16,8 @@ export async function ensurePartitions(sql: Sql, daysAhead = DAYS_AHEAD): Promis
     await tx`set local lock_timeout = '2s'`; // creating a partition locks the parent: never queue the writer behind a long read
     await tx`select pg_advisory_xact_lock(${advisoryLocks.probePartitions})`;
     await tx`select probe_results_ensure_partitions(${daysAhead}::int)`;
+    // Rollups are partitioned by month: this month and the next.
+    await tx`select probe_rollups_ensure_partitions(1)`;
   });
 }
 
