@@ -13,8 +13,12 @@ test("the shell shows the worker going down and coming back, live", async ({ pag
     await expect(status).toHaveAttribute("data-state", "down", { timeout: 15_000 });
     await expect(status).toContainText(/down/i);
     await page.screenshot({ path: `${shotsDir}/worker-down.png` });
+    // The Health page says its states are stale while no worker checks them.
+    await page.goto("/health");
+    await expect(page.getByTestId("health-worker-down")).toBeVisible();
   } finally {
     process.kill(worker!, "SIGCONT");
   }
   await expect(status).toHaveAttribute("data-state", "up", { timeout: 15_000 });
+  await expect(page.getByTestId("health-worker-down")).toHaveCount(0);
 });

@@ -20,6 +20,7 @@ import { severity } from "./state";
 import { type HealthFilters, collator, compareRows, matchesExceptState, useHealthFilters } from "./use-health-filters";
 import { useHealthLive } from "./use-health-live";
 import { useRole } from "./use-role";
+import { WorkerDownNotice } from "./worker-down-notice";
 
 function buildView(data: HealthOverview, f: HealthFilters) {
   const needle = f.q.trim().toLowerCase();
@@ -88,6 +89,7 @@ export function HealthView() {
   return (
     <div className="page">
       <PageHeader title="Health" lede="Every component your services depend on, grouped by service, live." actions={actions} />
+      <WorkerDownNotice />
       {overview.isError ? <FormError message={errorMessage(overview.error)} /> : null}
       {overview.isPending ? <div className="card card-body muted">Loading…</div> : null}
       {data && view && data.components.length === 0 ? <NoComponents canOperate={canOperate} onImport={() => setImporting(true)} /> : null}
