@@ -7,7 +7,13 @@ import os from "node:os";
 import postgres from "postgres";
 import { pickPort } from "./free-port";
 
-export type EmbeddedPg = { url: (db?: string) => string; port: number; stop: () => Promise<void> };
+export type EmbeddedPg = {
+  url: (db?: string) => string;
+  port: number;
+  stop: () => Promise<void>;
+  /** Asks for a fast shutdown without waiting: PostgreSQL finishes it on its own (it runs detached). */
+  stopNow: () => void;
+};
 type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 
 const isRoot = () => process.getuid?.() === 0;
@@ -111,7 +117,7 @@ export async function startEmbeddedPg(opts: {
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await server.ready(`${base}/postgres`);
   await ensureDatabase(`${base}/postgres`, "bulwark");
-  return { port, url: (db = "bulwark") => `${base}/${db}`, stop: server.stop };
+  return { port, url: (db = "bulwark") => `${base}/${db}`, stop: server.stop, stopNow: server.stopNow };
 }
 
 type Binaries = { initdb: string; postgres: string };
@@ -193,6 +199,9 @@ async function startServer(dataDir: string, port: number, flags: string[]) {
         }
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    stopNow(): void {
+      if (!gone) child.kill("SIGINT");
     },
     async stop(): Promise<void> {
       if (gone) return;

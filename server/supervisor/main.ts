@@ -28,14 +28,18 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 let pg: EmbeddedPg | null = null;
 let children: Child[] = [];
-let shuttingDown = false;
+let shuttingDown = 0;
 
 async function shutdown(signal: string, code = 0): Promise<never> {
   if (shuttingDown) {
-    log.warn("second signal: exiting now");
+    // One Ctrl-C or `kill` often arrives twice (the terminal's process group, then npm and tsx
+    // relaying it): only a signal well after the first means "stop now".
+    if (Date.now() - shuttingDown < 3000) return new Promise<never>(() => undefined);
+    log.warn("second signal: exiting now; PostgreSQL finishes its fast shutdown on its own");
+    pg?.stopNow();
     process.exit(1);
   }
-  shuttingDown = true;
+  shuttingDown = Date.now();
   log.info({ signal }, "shutting down");
   await Promise.all(children.map((c) => c.stop()));
   if (pg) {
