@@ -115,7 +115,8 @@ export const capabilities = {
 
 export type CapabilityId = keyof typeof capabilities;
 
-export function CapabilityPage({ id }: { id: CapabilityId }) {
+/** `children`: what already works for this capability, shown under its empty state. */
+export function CapabilityPage({ id, children }: { id: CapabilityId; children?: ReactNode }) {
   const c: Capability = capabilities[id];
   const Icon = c.icon;
   return (
@@ -137,6 +138,7 @@ export function CapabilityPage({ id }: { id: CapabilityId }) {
           </p>
         </EmptyState>
       </section>
+      {children}
     </div>
   );
 }
