@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
@@ -24,11 +23,4 @@ export async function runMigrations(url: string): Promise<void> {
   } finally {
     await h.sql.end({ timeout: 5 });
   }
-}
-
-type Journal = { entries: { tag: string; when: number }[] };
-
-export function expectedMigrations(): number {
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as Journal;
-  return journal.entries.length;
 }
