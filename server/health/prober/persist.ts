@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from "postgres";
 import type { ProbeResult } from "../probe-types";
 import type { HealthState } from "../schemas";
 import { degradationEvent, type Outcome } from "../state-machine";
+import { emitEvents } from "../../events/emit-event";
 import { type RollupRow, rollupColumns } from "./rollups";
 
 /**
@@ -222,13 +223,3 @@ export async function persistBatch(tx: TransactionSql, batch: Batch, fenceWorker
   return { written, rejected };
 }
 
-/**
- * Outbox rows in one multi-row insert (emitEvent writes one row per round
- * trip; a fleet-wide outage produces thousands at once). Same table, same
- * NOTIFY trigger.
- */
-export async function emitEvents(tx: TransactionSql | Sql, topic: string, types: string[], payloads: string[]): Promise<void> {
-  await tx`
-    insert into events (type, topic, payload)
-    select t, ${topic}, p from unnest(${types}::text[], ${payloads}::text[]::jsonb[]) with ordinality as u(t, p, n) order by n`;
-}
