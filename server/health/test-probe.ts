@@ -6,7 +6,7 @@ import type { Actor } from "../core/actor";
 import { parseInput, requireRole } from "../core/verb";
 import { sealConfigSecrets } from "./config-secrets";
 import type { ProbeResult } from "./probe-types";
-import { componentInput } from "./schemas";
+import { type ComponentKind, type KindConfig, componentInput } from "./schemas";
 
 export const testNowInput = z.object({
   component: componentInput,
@@ -23,10 +23,9 @@ export async function testProbe(db: Db, actor: Actor, raw: unknown): Promise<Pro
   requireRole(actor, "operator");
   const { component, id } = parseInput(testNowInput, raw);
   if (component.kind === "push") return { ok: true, latencyMs: null, message: "Push components are not probed: they wait for heartbeats" };
-  let stored: Record<string, unknown> | undefined;
-  if (id) [{ config: stored } = { config: undefined }] = await db.select({ config: components.config }).from(components).where(eq(components.id, id));
-  const config = sealConfigSecrets(component.config, stored);
-  const { probeFor } = await import("../adapters");
-  const probe = probeFor(component.kind) as (c: Record<string, unknown>, ctx: { signal: AbortSignal; timeoutMs: number }) => Promise<ProbeResult>;
-  return probe(config, { signal: AbortSignal.timeout(component.timeoutMs + 1000), timeoutMs: component.timeoutMs });
+  const [stored] = id ? await db.select({ config: components.config }).from(components).where(eq(components.id, id)) : [];
+  // Parsed by the kind's schema above; only redacted secrets were filled in from the stored row.
+  const config = sealConfigSecrets(component.config, stored?.config) as KindConfig[ComponentKind];
+  const { runProbe } = await import("../adapters");
+  return runProbe(component.kind, config, { signal: AbortSignal.timeout(component.timeoutMs + 1000), timeoutMs: component.timeoutMs });
 }
