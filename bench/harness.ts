@@ -26,7 +26,7 @@ export function ensureBuild(): void {
 
 export type Bulwark = { baseUrl: string; dbUrl: string; dataDir: string; stop: () => Promise<void> };
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pickPort } from "../server/supervisor/free-port";
+import { alive } from "./harness";
 
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 3);
 
@@ -32,15 +33,6 @@ async function untilReady(child: ChildProcess, t0: number): Promise<number> {
     }
     if (performance.now() - t0 > 180_000) throw new Error("not ready after 180 s");
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
