@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./events";
 export * from "./workers";
 export * from "./health";
+export * from "./slo";

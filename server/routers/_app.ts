@@ -3,6 +3,7 @@ import { auditRouter } from "./audit";
 import { labRouter } from "./lab";
 import { healthRouter } from "./health";
 import { liveRouter } from "./live";
+import { sloRouter } from "./slo";
 import { systemRouter } from "./system";
 import { usersRouter } from "./users";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   health: healthRouter,
   live: liveRouter,
   lab: labRouter,
+  slo: sloRouter,
 });
 
 export type AppRouter = typeof appRouter;
