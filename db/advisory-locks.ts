@@ -8,4 +8,10 @@ export const advisoryLocks = {
   adminChanges: 7_242_003,
   /** creating and dropping probe_results day partitions */
   probePartitions: 7_242_004,
+  /** one SLO evaluation cycle at a time across workers */
+  sloEvaluator: 7_242_005,
+  /** pulling probe / Prometheus SLI sources */
+  sloSources: 7_242_006,
+  /** creating and dropping sli_minutes month partitions */
+  sliPartitions: 7_242_007,
 } as const;

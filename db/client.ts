@@ -2,7 +2,8 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres, { type Sql } from "postgres";
 import * as schema from "./schema";
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/** `$client` is the postgres.js pool under it, for the few statements written in raw SQL. */
+export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
 /** A transaction handle: the same query surface as `Db`. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;

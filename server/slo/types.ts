@@ -48,8 +48,12 @@ export interface SloListRow extends SloStatusView {
   budgetingMethod: BudgetingMethodName;
   sliSource: SliSource;
   labels: Record<string, string>;
-  /** the last 30 UTC days, oldest first; sli null on days without data */
-  spark: Array<{ day: Date; sli: number | null }>;
+  /**
+   * SLI of each of the last 30 UTC days, oldest first, the last entry being
+   * today (so far); null on days without data. Plain numbers, not {day, sli}
+   * objects: 1,000 SLOs × 30 Dates would dominate the list's serialisation.
+   */
+  spark: Array<number | null>;
 }
 
 export interface SloDefinition {

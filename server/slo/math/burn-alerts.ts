@@ -60,7 +60,7 @@ export interface BurnAlertConfig {
   windowMinutes: number;
   minShortWindowEvents: number;
   rules?: readonly BurnRule[];
-  overrides?: Readonly<Record<string, BurnRuleOverride>>;
+  overrides?: Readonly<Partial<Record<string, BurnRuleOverride>>>;
 }
 
 export interface ScaledRule extends BurnRule {

@@ -59,15 +59,15 @@ export async function addSliCounts(sql: Sql | TransactionSql, rows: readonly Sli
   // Sorted input keeps lock order stable across concurrent writers (no deadlocks between two batches).
   await sql`
     insert into sli_minutes (slo_id, minute, good, total)
-    select * from unnest(${ms}::uuid[], ${mt}::timestamptz[], ${mg}::float8[], ${mtot}::float8[]) order by 1, 2
+    select * from unnest(${ms}::text[]::uuid[], ${mt}::text[]::timestamptz[], ${mg}::float8[], ${mtot}::float8[]) order by 1, 2
     on conflict (slo_id, minute) do update set good = sli_minutes.good + excluded.good, total = sli_minutes.total + excluded.total`;
   await sql`
     insert into sli_hours (slo_id, hour, good, total, slices_dirty)
-    select s, t, g, n, true from unnest(${hs}::uuid[], ${ht}::timestamptz[], ${hg}::float8[], ${htot}::float8[]) as u(s, t, g, n) order by 1, 2
+    select s, t, g, n, true from unnest(${hs}::text[]::uuid[], ${ht}::text[]::timestamptz[], ${hg}::float8[], ${htot}::float8[]) as u(s, t, g, n) order by 1, 2
     on conflict (slo_id, hour) do update set good = sli_hours.good + excluded.good, total = sli_hours.total + excluded.total, slices_dirty = true`;
   await sql`
     insert into sli_days (slo_id, day, good, total, slices_dirty)
-    select s, t, g, n, true from unnest(${ds}::uuid[], ${dt}::timestamptz[], ${dg}::float8[], ${dtot}::float8[]) as u(s, t, g, n) order by 1, 2
+    select s, t, g, n, true from unnest(${ds}::text[]::uuid[], ${dt}::text[]::timestamptz[], ${dg}::float8[], ${dtot}::float8[]) as u(s, t, g, n) order by 1, 2
     on conflict (slo_id, day) do update set good = sli_days.good + excluded.good, total = sli_days.total + excluded.total, slices_dirty = true`;
   return { minutes: minutes.length };
 }
