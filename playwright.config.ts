@@ -46,6 +46,9 @@ export default defineConfig({
       LOG_FORMAT: "json",
       LOG_LEVEL: "warn",
       NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
+      // SLO loops every 2 s instead of 15 s, so the budget e2e waits on minutes completing, not on the loops.
+      BULWARK_SLO_EVAL_MS: "2000",
+      BULWARK_SLO_SOURCES_MS: "2000",
     },
   },
 });

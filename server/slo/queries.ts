@@ -14,7 +14,7 @@ import { DAY_MS, HOUR_MS, floorTo } from "./math/time";
 import { resolveWindow } from "./math/windows";
 import { gateAnswer } from "./gate";
 import { policiesBySlo } from "./policy-tiers";
-import type { listSlosInput, seriesInput, SloStateName } from "./schemas";
+import { type listSlosInput, type seriesInput, type SloStateName, sliSpec } from "./schemas";
 import { toDefinition } from "./slo-row";
 import type { AdjustmentView, BurnRuleView, FiringRuleView, PolicyView, SeriesPoint, SloDetail, SloListRow, SloSeries, SloStatusView } from "./types";
 
@@ -323,5 +323,19 @@ export async function sloSeries(db: Db, input: z.output<typeof seriesInput>): Pr
     }
     points.push({ t: new Date(t), good: c.good, total: c.total, sli: c.total > 0 ? Math.min(1, c.good / c.total) : null, remaining });
   }
-  return { resolution, points, adjustments };
+  return { resolution, points, adjustments, maintenance: await maintenanceRanges(db, row.sli, start, end) };
+}
+
+/** Maintenance minutes of a probe SLI's component, merged into ranges (gaps-and-islands over the minute rollups). */
+async function maintenanceRanges(db: Db, sli: Record<string, unknown>, start: number, end: number): Promise<Array<{ start: Date; end: Date }>> {
+  const parsed = sliSpec.safeParse(sli);
+  if (!parsed.success || parsed.data.source !== "probe") return [];
+  const rows = (await db.execute(dsql`
+    select min(minute) as s, max(minute) + interval '1 minute' as e from (
+      select minute, minute - (row_number() over (order by minute)) * interval '1 minute' as grp
+      from probe_rollups_1m
+      where component_id = ${parsed.data.componentId} and maintenance
+        and minute >= ${new Date(start).toISOString()}::timestamptz and minute < ${new Date(end).toISOString()}::timestamptz
+    ) m group by grp order by 1 limit 500`)) as unknown as Array<{ s: string; e: string }>;
+  return rows.map((r) => ({ start: new Date(r.s), end: new Date(r.e) }));
 }

@@ -164,6 +164,8 @@ export interface SloSeries {
   resolution: "hour" | "day";
   points: SeriesPoint[];
   adjustments: AdjustmentView[];
+  /** probe SLIs: the component's maintenance time in range (left out of the SLI), as merged ranges */
+  maintenance: Array<{ start: Date; end: Date }>;
 }
 
 export interface PreviewWindow {

@@ -6,6 +6,7 @@ import { createDb } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { seedAdmin } from "@/db/seed/seed-admin";
 import { type PreparedLab, prepareLab } from "../lab/prepare-lab";
+import { seedLabSlos } from "../lab/seed-lab-slos";
 import { seedLab } from "../lab/seed-lab";
 import { log } from "../log";
 import { Child } from "./child";
@@ -81,6 +82,8 @@ try {
       const r = await seedLab(h.db, { ports: lab.config.ports, pg: { port: pg.port, password: decodeURIComponent(new URL(pg.url()).password) }, previous: lab.previous });
       if (r.seeded) log.info({ components: r.seeded }, "demo lab: seeded service \"Demo lab\"");
       if (r.moved) log.info({ components: r.moved }, "demo lab: ports changed since the last start; components updated");
+      const slos = await seedLabSlos(h.db);
+      if (slos) log.info({ slos }, "demo lab: seeded its SLOs and budget policy");
     } catch (err) {
       // The lab is a demo: Bulwark itself still starts.
       log.error({ err }, "demo lab: seeding its components failed");

@@ -215,6 +215,20 @@ describe("reads", () => {
     expect(hourly.points).toHaveLength(7 * 24);
   });
 
+  it("series of a probe SLO carries its component's maintenance as merged ranges", async () => {
+    const slo = await as(operator).create(pushSlo("Maintained", { sli: { source: "probe", componentId, measure: "availability" } }));
+    const m0 = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+    const at = (i: number) => new Date(m0 + i * 60_000).toISOString();
+    for (const [i, maint] of [[0, true], [1, true], [2, true], [3, false], [5, true]] as const) {
+      await t.sql`insert into probe_rollups_1m (component_id, minute, checks, failures, hist, maintenance) values (${componentId}, ${at(i)}::timestamptz, 6, 0, '{}', ${maint})`;
+    }
+    const s = await as(viewer).series({ id: slo.id, days: 1 });
+    expect(s.maintenance.map((r) => [r.start.toISOString(), r.end.toISOString()])).toEqual([
+      [at(0), at(3)],
+      [at(5), at(6)],
+    ]);
+  });
+
   it("detail of an unknown SLO is NOT_FOUND", async () => {
     expect((await trpcErrorOf(as(viewer).detail({ id: "00000000-0000-4000-8000-000000000000" }))).code).toBe("NOT_FOUND");
   });
