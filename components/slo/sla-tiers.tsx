@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import { COMMON_OBJECTIVES, SLA_PERIOD_DAYS, type SlaPeriod, slaTable } from "@/server/slo/math/sla-tiers";
-import { IconAlert, IconInfo } from "@/components/ui/icons";
+import { IconAlert } from "@/components/ui/icons";
 import { formatDowntime } from "./format-duration";
 import { formatObjectivePercent, parseObjectivePercent } from "./objective";
 import styles from "./sla-tiers.module.css";
@@ -146,10 +146,6 @@ export function SlaTiers({ initialObjective }: { initialObjective: string }) {
           minutes. Periods are fixed lengths, not calendar ones: a day is 24 hours, a week 7 days, a month {SLA_PERIOD_DAYS.month} days, a quarter{" "}
           {SLA_PERIOD_DAYS.quarter.toFixed(1)} days (365.25 ÷ 4) and a year {SLA_PERIOD_DAYS.year} days, averaging leap years. Figures are rounded to the second, or to
           a tenth of a second under a minute.
-        </p>
-        <p className={styles.pending}>
-          <IconInfo /> Where each of your SLOs&apos; actual availability falls among these tiers will show here once SLOs can be defined. None are defined yet, so
-          there is nothing to compare.
         </p>
       </section>
     </div>

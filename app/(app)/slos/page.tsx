@@ -1,20 +1,18 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { CapabilityPage } from "@/components/pages/capability-page";
-import styles from "./slos.module.css";
+import { Suspense } from "react";
+import { SlosView } from "@/components/slo/slo-list";
+import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
 
 export const metadata: Metadata = { title: "SLOs" };
 
-/** SLO definitions are not here yet; the SLA tiers table already works. */
-export default function SlosPage() {
+/** Every SLO with its budget, rendered with data on first paint; the live stream keeps it current. */
+export default async function SlosPage() {
+  await getQueryClient().prefetchQuery(trpc.slo.list.queryOptions({}));
   return (
-    <CapabilityPage id="slos">
-      <section className={`card card-body ${styles.tools}`}>
-        <Link href="/slos/sla-tiers" data-testid="sla-tiers-link">
-          SLA tiers: allowed downtime per objective
-        </Link>
-        <span className="muted">Works today: how much downtime 99.9% (or any objective) allows per day, week, month, quarter and year.</span>
-      </section>
-    </CapabilityPage>
+    <HydrateClient>
+      <Suspense>
+        <SlosView />
+      </Suspense>
+    </HydrateClient>
   );
 }

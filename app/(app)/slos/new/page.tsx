@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SloForm } from "@/components/slo/slo-form";
+import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { EmptyState } from "@/components/ui/empty-state";
+import { IconTarget } from "@/components/ui/icons";
+import { PageHeader } from "@/components/ui/page-header";
+
+export const metadata: Metadata = { title: "New SLO" };
+
+export default async function NewSloPage() {
+  const queryClient = getQueryClient();
+  const me = await queryClient.fetchQuery(trpc.system.me.queryOptions());
+  if (me?.role !== "operator" && me?.role !== "admin") {
+    return (
+      <div className="page">
+        <PageHeader title="New SLO" />
+        <section className="card" data-testid="slo-forbidden">
+          <EmptyState icon={<IconTarget />} title="Only operators and admins define SLOs">
+            <p>
+              Ask an operator or admin to define it, or to give you the operator role. <Link href="/slos">Back to SLOs</Link>
+            </p>
+          </EmptyState>
+        </section>
+      </div>
+    );
+  }
+  await Promise.all([queryClient.prefetchQuery(trpc.health.services.queryOptions()), queryClient.prefetchQuery(trpc.health.overview.queryOptions())]);
+  return (
+    <HydrateClient>
+      <div className="page">
+        <PageHeader title="New SLO" lede="What to measure, the objective and the window. The preview shows what it would have been from data Bulwark already has." />
+        <SloForm />
+      </div>
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useTRPC } from "@/components/trpc/client";
+import { errorMessage } from "@/components/trpc/errors";
+import { FormError } from "@/components/ui/field";
+import { useChartColors } from "@/components/health/use-chart-colors";
+import { formatBudget, formatObjective, formatSli } from "./format";
+import styles from "./slo.module.css";
+import type { SloDetailData } from "./types";
+
+const ranges = [
+  { days: 1, label: "24 h", title: "Last 24 hours, per hour" },
+  { days: 7, label: "7 d", title: "Last 7 days, per hour" },
+  { days: 30, label: "30 d", title: "Last 30 days, per day" },
+  { days: 90, label: "90 d", title: "Last 90 days, per day" },
+] as const;
+
+const hourFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const dayFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+
+/**
+ * SLI per period with the objective as a reference line, and the budget
+ * burn-down over the window. Adjustments are shaded on both; budget-policy
+ * tier changes are vertical markers.
+ */
+export function SloCharts({ detail }: { detail: SloDetailData }) {
+  const trpc = useTRPC();
+  const colors = useChartColors();
+  const [days, setDays] = useState<number>(30);
+  const id = detail.slo.id;
+  const q = useQuery(trpc.slo.series.queryOptions({ id, days }, { placeholderData: keepPreviousData, refetchInterval: 60_000 }));
+  const objective = detail.slo.objective;
+  const points = (q.data?.points ?? []).map((p) => ({ t: p.t.getTime(), sli: p.sli, remaining: p.remaining, total: p.total, good: p.good }));
+  const first = points[0]?.t;
+  const last = points.at(-1)?.t;
+  const hourly = q.data?.resolution === "hour";
+  const fmt = (t: number) => (hourly ? hourFmt.format(t) : dayFmt.format(t));
+  const adjustments = (q.data?.adjustments ?? detail.adjustments)
+    .map((a) => ({ id: a.id, x1: Math.max(a.start.getTime(), first ?? 0), x2: Math.min(a.end.getTime(), last ?? Number.MAX_SAFE_INTEGER), reason: a.reason }))
+    .filter((a) => first !== undefined && last !== undefined && a.x2 > a.x1);
+  const events = detail.budgetEvents.map((e) => ({ id: e.id, t: e.at.getTime(), label: e.toTier ?? "recovered" })).filter((e) => first !== undefined && last !== undefined && e.t >= first && e.t <= last);
+  const slis = points.map((p) => p.sli).filter((v): v is number => v !== null);
+  const budget = 1 - objective;
+  const lo = Math.max(0, Math.min(objective - budget * 2, ...slis) - budget);
+  const remainings = points.map((p) => p.remaining).filter((v): v is number => v !== null);
+  const rLo = Math.min(0, ...remainings);
+  const tooltipStyle = { background: colors["--surface"], border: `1px solid ${colors["--border"]}`, borderRadius: 6, color: colors["--text"] };
+  const axis = { stroke: colors["--text-muted"], fontSize: 12 };
+  const shade = colors["--warn"];
+
+  const overlays = (yTop: number, yBottom: number) => [
+    ...adjustments.map((a) => <ReferenceArea key={`a${a.id}`} x1={a.x1} x2={a.x2} y1={yBottom} y2={yTop} fill={shade} fillOpacity={0.15} stroke={shade} strokeOpacity={0.4} ifOverflow="hidden" />),
+    ...events.map((e) => (
+      <ReferenceLine key={`e${e.id}`} x={e.t} stroke={colors["--text-muted"]} strokeDasharray="2 3" label={{ value: e.label, position: "insideTopLeft", fill: colors["--text-muted"], fontSize: 11 }} />
+    )),
+  ];
+
+  return (
+    <section className="card" aria-labelledby="charts-title" data-testid="slo-charts">
+      <div className="card-header">
+        <h2 id="charts-title">SLI and error budget</h2>
+        {q.isFetching ? <span className="spinner faint" aria-label="Loading" /> : null}
+        <span className="spacer" />
+        <div className={styles.segmented} role="group" aria-label="Time range">
+          {ranges.map((r) => (
+            <button key={r.days} type="button" aria-pressed={days === r.days} title={r.title} onClick={() => setDays(r.days)} data-testid={`range-${r.days}d`}>
+              {r.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className={styles.chartBody}>
+        {q.isError ? <FormError message={errorMessage(q.error)} /> : null}
+        {q.isPending ? <div className={styles.chartEmpty}>Loading…</div> : null}
+        {q.data && slis.length === 0 ? (
+          <div className={styles.chartEmpty} data-testid="charts-empty">
+            <p>No data in this range yet.</p>
+            <p className="hint">
+              {detail.slo.sli.source === "push"
+                ? "Events pushed to /api/v1/sli appear here within a minute."
+                : detail.slo.sli.source === "probe"
+                  ? "Checks of the component are counted every minute."
+                  : "The worker reads the Prometheus queries every minute."}
+            </p>
+          </div>
+        ) : null}
+        {q.data && slis.length > 0 ? (
+          <>
+            <h3 className={styles.chartTitle}>SLI per {hourly ? "hour" : "day"}</h3>
+            <div className={styles.chart} role="img" aria-label={`SLI per ${hourly ? "hour" : "day"} over the last ${days} days, objective ${formatObjective(objective)}`}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid stroke={colors["--border"]} strokeDasharray="3 3" vertical={false} />
+                  <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={fmt} {...axis} minTickGap={40} />
+                  <YAxis domain={[lo, 1]} tickFormatter={(v: number) => formatSli(v)} {...axis} width={72} allowDataOverflow />
+                  <Tooltip labelFormatter={(t) => fmt(Number(t))} formatter={(v) => [formatSli(typeof v === "number" ? v : null), "SLI"]} contentStyle={tooltipStyle} />
+                  {overlays(1, lo)}
+                  <ReferenceLine y={objective} stroke={colors["--bad"]} strokeDasharray="6 3" label={{ value: `objective ${formatObjective(objective)}`, position: "insideBottomRight", fill: colors["--bad"], fontSize: 11 }} />
+                  <Line type="monotone" dataKey="sli" stroke={colors["--accent"]} strokeWidth={2} dot={points.length < 40} connectNulls={false} isAnimationActive={false} />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+            <h3 className={styles.chartTitle}>Error budget remaining over the window</h3>
+            <div className={styles.chart} role="img" aria-label="Error budget remaining over the window (burn-down)">
+              <ResponsiveContainer width="100%" height="100%">
+                <AreaChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid stroke={colors["--border"]} strokeDasharray="3 3" vertical={false} />
+                  <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={fmt} {...axis} minTickGap={40} />
+                  <YAxis domain={[rLo, 1]} tickFormatter={(v: number) => formatBudget(v)} {...axis} width={72} allowDataOverflow />
+                  <Tooltip labelFormatter={(t) => fmt(Number(t))} formatter={(v) => [formatBudget(typeof v === "number" ? v : null), "Budget left"]} contentStyle={tooltipStyle} />
+                  {overlays(1, rLo)}
+                  <ReferenceLine y={0} stroke={colors["--bad"]} label={{ value: "exhausted", position: "insideBottomRight", fill: colors["--bad"], fontSize: 11 }} />
+                  <Area type="monotone" dataKey="remaining" stroke={colors["--accent"]} fill={colors["--accent"]} fillOpacity={0.15} strokeWidth={2} connectNulls isAnimationActive={false} />
+                </AreaChart>
+              </ResponsiveContainer>
+            </div>
+            <div className={styles.legend}>
+              <span>
+                <span className={styles.swatch} style={{ background: shade, opacity: 0.35 }} />
+                adjustment (left out of the SLI)
+              </span>
+              <span>
+                <span className={styles.swatch} style={{ background: "transparent", borderLeft: `2px dashed ${colors["--text-muted"]}`, width: 2 }} />
+                budget-policy tier change
+              </span>
+              <span>
+                <span className={styles.swatch} style={{ background: colors["--bad"], height: 2 }} />
+                objective / exhausted
+              </span>
+            </div>
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+}
