@@ -10,6 +10,10 @@ import { log } from "../log";
 import { proberEnv } from "../health/prober/config";
 import { ensurePartitions } from "../health/prober/partitions";
 import { Prober } from "../health/prober/prober";
+import { sloEnv } from "../slo/config";
+import { evaluateAll } from "../slo/evaluator/evaluate-all";
+import { pullSources } from "../slo/sources/pull-sources";
+import { ensureSliPartitions } from "../slo/store/partitions";
 import { beat, type WorkerIdentity } from "./heartbeat";
 import { Loop } from "./loop";
 import { pruneOnce } from "./retention";
@@ -17,6 +21,7 @@ import { pruneOnce } from "./retention";
 process.env.BULWARK_ROLE ??= "worker";
 const e = env();
 const pe = proberEnv();
+const se = sloEnv();
 if (!e.DATABASE_URL) {
   log.fatal("DATABASE_URL is not set");
   process.exit(2);
@@ -44,6 +49,9 @@ const me: WorkerIdentity = {
 };
 const sql = getSql();
 
+// sli_minutes month partitions must exist before the first SLI write (pushed events may arrive at once).
+await ensureSliPartitions(sql).catch((err: unknown) => log.warn({ err }, "could not create sli_minutes partitions yet (the partitions loop retries)"));
+
 // The prober owns its lease loop; its name in the heartbeat marks this worker as one that shares the fleet.
 const prober =
   pe.BULWARK_PROBER === "on"
@@ -59,12 +67,42 @@ loops.push(
     intervalMs: 10 * 60_000,
     run: async () => {
       const r = await pruneOnce(sql, { rawRetentionHours: pe.BULWARK_RAW_RETENTION_HOURS, rollupRetentionDays: pe.BULWARK_ROLLUP_RETENTION_DAYS });
-      if (!r.skipped && r.deleted + r.partitionsDropped + r.rollupPartitionsDropped > 0) log.info(r, "retention pruned rows");
+      if (!r.skipped && r.deleted + r.partitionsDropped + r.rollupPartitionsDropped + r.sliPartitionsDropped > 0) log.info(r, "retention pruned rows");
     },
   }),
-  // probe_results day partitions, kept two days ahead (every worker; an advisory lock serialises them).
-  new Loop({ name: "partitions", intervalMs: 60 * 60_000, run: () => ensurePartitions(sql) }),
+  // probe_results day partitions kept two days ahead, sli_minutes month partitions around now
+  // (every worker; advisory locks serialise them).
+  new Loop({
+    name: "partitions",
+    intervalMs: 60 * 60_000,
+    run: async () => {
+      await ensurePartitions(sql);
+      await ensureSliPartitions(sql);
+    },
+  }),
 );
+if (se.BULWARK_SLO === "on") {
+  loops.push(
+    // Pulled SLI sources (probe rollups, Prometheus) → SLI minutes; one worker at a time (session advisory lock).
+    new Loop({
+      name: "slo-sources",
+      intervalMs: se.BULWARK_SLO_SOURCES_MS,
+      run: async (signal) => {
+        const r = await pullSources(sql, new Date(), { signal });
+        if (r.errors > 0) log.warn(r, "slo sources: some SLOs could not be folded (see their cursors)");
+      },
+    }),
+    // Every SLO's figures, alerts and policy tier; one worker at a time (transaction advisory lock).
+    new Loop({
+      name: "slo-evaluator",
+      intervalMs: se.BULWARK_SLO_EVAL_MS,
+      run: async () => {
+        const r = await evaluateAll(sql);
+        if (r.errors > 0) log.debug(r, "slo evaluator: some SLOs are in state error");
+      },
+    }),
+  );
+}
 
 for (const l of loops) l.start();
 await prober?.start();
