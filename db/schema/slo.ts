@@ -9,6 +9,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -86,7 +87,8 @@ export const sliHours = pgTable(
     sliceTotal: doublePrecision().notNull().default(0),
     slicesDirty: boolean().notNull().default(true),
   },
-  (t) => [primaryKey({ columns: [t.sloId, t.hour] })],
+  // The evaluator's recount looks only at dirty rows: a partial index keeps that a few rows, not a table walk.
+  (t) => [primaryKey({ columns: [t.sloId, t.hour] }), index("sli_hours_dirty_idx").on(t.sloId, t.hour).where(sql`${t.slicesDirty}`)],
 );
 
 export const sliDays = pgTable(
@@ -102,7 +104,7 @@ export const sliDays = pgTable(
     sliceTotal: doublePrecision().notNull().default(0),
     slicesDirty: boolean().notNull().default(true),
   },
-  (t) => [primaryKey({ columns: [t.sloId, t.day] })],
+  (t) => [primaryKey({ columns: [t.sloId, t.day] }), index("sli_days_dirty_idx").on(t.sloId, t.day).where(sql`${t.slicesDirty}`)],
 );
 
 /** Where each pulled source (probe rollups, Prometheus) has been folded up to, and its last error. */
@@ -139,6 +141,13 @@ export const sloStatus = pgTable("slo_status", {
   windowStart: timestamp({ withTimezone: true }),
   windowEnd: timestamp({ withTimezone: true }),
   evaluatedAt: timestamp({ withTimezone: true }),
+  /**
+   * The list's 30-day sparkline, kept by the evaluator so the list reads one
+   * row per SLO: SLI per UTC day (`spark_days` = days since 1970-01-01), days
+   * without data left out.
+   */
+  sparkDays: integer().array(),
+  sparkSli: real().array(),
   stateSince: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -14,11 +14,10 @@ import { DAY_MS, HOUR_MS, floorTo } from "./math/time";
 import { resolveWindow } from "./math/windows";
 import { gateAnswer } from "./gate";
 import { policiesBySlo } from "./policy-tiers";
-import { type listSlosInput, type seriesInput, type SloStateName, sliSpec } from "./schemas";
+import { type listSlosInput, type seriesInput, type SloStateName, SPARK_DAYS, sliSpec } from "./schemas";
 import { toDefinition } from "./slo-row";
 import type { AdjustmentView, BurnRuleView, FiringRuleView, PolicyView, SeriesPoint, SloDetail, SloListRow, SloSeries, SloStatusView } from "./types";
 
-const SPARK_DAYS = 30;
 
 const emptyStatus = (): SloStatusView => ({
   state: "no_data",
@@ -94,39 +93,27 @@ type ListRow = {
   evaluated_at: Date | null;
   state_since: Date | null;
   spark_days: number[] | null;
-  spark_good: number[] | null;
-  spark_total: number[] | null;
+  spark_sli: Array<number | null> | null;
 };
 
 /**
- * One statement for the whole list: definitions, status and the 30-day
- * sparkline (day rollups aggregated into arrays per SLO, so 1,000 SLOs come
- * back as 1,000 rows, not 30,000).
+ * One statement for the whole list: definitions and status, including the
+ * 30-day sparkline the evaluator keeps on the status row (aggregating 30,000
+ * day rows per read cost more than the rest of the list together).
  */
 export async function listSlos(db: Db, input: z.output<typeof listSlosInput>): Promise<SloListRow[]> {
   const today = floorTo(Date.now(), DAY_MS);
-  const sparkStart = new Date(today - (SPARK_DAYS - 1) * DAY_MS);
   const service = input.service?.trim();
   const owner = input.owner?.trim();
   const rows = (await db.execute(dsql`
-    with spark as (
-      select d.slo_id,
-             array_agg(floor(extract(epoch from d.day) / 86400)::int order by d.day) as spark_days,
-             array_agg(case when s.budgeting_method = 'occurrences' then d.good else d.slice_good end order by d.day) as spark_good,
-             array_agg(case when s.budgeting_method = 'occurrences' then d.total else d.slice_total end order by d.day) as spark_total
-      from sli_days d join slos s on s.id = d.slo_id
-      where d.day >= ${sparkStart.toISOString()}::timestamptz
-      group by d.slo_id
-    )
     select s.id, s.key, s.name, s.service_id, v.name as service_name, s.owner, s.objective, s.window,
            s.budgeting_method, s.sli->>'source' as source, s.labels,
            st.state, st.sli, st.good, st.total, st.consumed, st.remaining, st.remaining_minutes, st.burn_rates, st.firing,
            st.exhaustion_at, st.policy_tier, st.error, st.window_start, st.window_end, st.evaluated_at, st.state_since,
-           sp.spark_days, sp.spark_good, sp.spark_total
+           st.spark_days, st.spark_sli
     from slos s
     join services v on v.id = s.service_id
     left join slo_status st on st.slo_id = s.id
-    left join spark sp on sp.slo_id = s.id
     where true
       ${service ? dsql`and (v.id::text = ${service} or lower(v.name) = lower(${service}))` : dsql``}
       ${input.state ? dsql`and coalesce(st.state, 'no_data') = ${input.state}` : dsql``}
@@ -139,8 +126,8 @@ export async function listSlos(db: Db, input: z.output<typeof listSlosInput>): P
     const days = r.spark_days ?? [];
     days.forEach((d, i) => {
       const slot = SPARK_DAYS - 1 - (todayIndex - d);
-      const total = Number(r.spark_total?.[i] ?? 0);
-      if (slot >= 0 && slot < SPARK_DAYS && total > 0) spark[slot] = Number(r.spark_good?.[i] ?? 0) / total;
+      const sli = r.spark_sli?.[i];
+      if (slot >= 0 && slot < SPARK_DAYS && sli !== null && sli !== undefined) spark[slot] = Math.min(1, Number(sli));
     });
     const date = (v: Date | string | null) => (v === null ? null : new Date(v));
     return {

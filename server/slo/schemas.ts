@@ -204,6 +204,9 @@ export const createTokenInput = z.object({
 });
 export const tokenIdInput = z.object({ id: z.uuid() });
 
+/** Days in the SLO list's sparkline (SloListRow.spark), kept on slo_status by the evaluator. */
+export const SPARK_DAYS = 30;
+
 /** Largest batch accepted by POST /api/v1/sli. */
 export const MAX_SLI_BATCH = 10_000;
 

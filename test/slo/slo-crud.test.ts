@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { zodFieldErrors } from "@/server/core/verb";
 import { auditLog, events, sliDays, sliHours, sloStatus, slos } from "@/db/schema";
+import { evaluateAll } from "@/server/slo/evaluator/evaluate-all";
 import { addSliCounts } from "@/server/slo/store/write-buckets";
 import { publicRowCounts, testDb, type TestDb } from "../db";
 import { makeUser, type MadeUser } from "../factories";
@@ -174,6 +175,8 @@ describe("reads", () => {
       { sloId: slo.id, at: today + 60_000, good: 99, total: 100 },
       { sloId: slo.id, at: today - 2 * day + 60_000, good: 50, total: 100 },
     ]);
+    // The evaluator keeps the sparkline on the status row; the state is then forced to check it is read as stored.
+    await evaluateAll(t.sql);
     await t.db.update(sloStatus).set({ state: "warning", sli: 0.745, remaining: -254 }).where(eq(sloStatus.sloId, slo.id));
 
     const [row] = await as(viewer).list({ service: "spark-svc" });

@@ -17,10 +17,10 @@ import { advisoryLocks } from "@/db/advisory-locks";
 import { emitEvents } from "@/server/events/emit-event";
 import { excludedMinutesWithin, mergeExcludedRanges } from "../math/adjustments";
 import type { Counts } from "../math/budget";
-import { MINUTE_MS } from "../math/time";
+import { DAY_MS, MINUTE_MS, floorTo } from "../math/time";
 import { dataEnd, resolveWindow, type SloWindow } from "../math/windows";
 import { policiesBySlo } from "../policy-tiers";
-import type { SloStateName } from "../schemas";
+import { SPARK_DAYS, type SloStateName } from "../schemas";
 import { loadSloRows, parseSlo, type ParsedSlo } from "./definitions";
 import { alertMinutesFor, evaluateOne, type SloFigures } from "./evaluate-one";
 import { readSpans, spanKey, ZERO, type SpanCounts, type SpanRequest } from "./read-counts";
@@ -251,21 +251,34 @@ async function cycle(tx: TransactionSql, now: Date, t0: number): Promise<Evaluat
 
   phase("compute");
   if (status.length > 0) {
+    // The list's sparkline (SLI per UTC day, 30 days) is folded into the same write: building it here once per
+    // cycle keeps the list at one stored row per SLO instead of aggregating 30,000 day rows on every read.
+    const sparkFrom = new Date(floorTo(now.getTime(), DAY_MS) - (SPARK_DAYS - 1) * DAY_MS).toISOString();
     await tx`
+      with spark as (
+        select d.slo_id, array_agg((d.day at time zone 'UTC')::date - date '1970-01-01') as days,
+          array_agg((case when s.budgeting_method = 'occurrences' then d.good / nullif(d.total, 0)
+                          else d.slice_good / nullif(d.slice_total, 0) end)::real) as sli
+        from sli_days d join slos s on s.id = d.slo_id
+        where d.day >= ${sparkFrom}::timestamptz
+        group by d.slo_id
+      )
       insert into slo_status (slo_id, state, sli, good, total, consumed, remaining, remaining_minutes, burn_rates, firing,
-        exhaustion_at, policy_tier, error, window_start, window_end, evaluated_at, state_since)
+        exhaustion_at, policy_tier, error, window_start, window_end, evaluated_at, state_since, spark_days, spark_sli)
       select x.slo_id, x.state, x.sli, x.good, x.total, x.consumed, x.remaining, x.remaining_minutes, x.burn_rates, x.firing,
-        x.exhaustion_at, x.policy_tier, x.error, x.window_start, x.window_end, x.evaluated_at, x.evaluated_at
+        x.exhaustion_at, x.policy_tier, x.error, x.window_start, x.window_end, x.evaluated_at, x.evaluated_at, sp.days, sp.sli
       from jsonb_to_recordset(${JSON.stringify(status)}::text::jsonb) as x(
         slo_id uuid, state slo_state, sli float8, good float8, total float8, consumed float8, remaining float8, remaining_minutes float8,
         burn_rates jsonb, firing jsonb, exhaustion_at timestamptz, policy_tier text, error text, window_start timestamptz,
         window_end timestamptz, evaluated_at timestamptz)
+      left join spark sp on sp.slo_id = x.slo_id
       order by x.slo_id
       on conflict (slo_id) do update set
         state = excluded.state, sli = excluded.sli, good = excluded.good, total = excluded.total, consumed = excluded.consumed,
         remaining = excluded.remaining, remaining_minutes = excluded.remaining_minutes, burn_rates = excluded.burn_rates,
         firing = excluded.firing, exhaustion_at = excluded.exhaustion_at, policy_tier = excluded.policy_tier, error = excluded.error,
         window_start = excluded.window_start, window_end = excluded.window_end, evaluated_at = excluded.evaluated_at,
+        spark_days = excluded.spark_days, spark_sli = excluded.spark_sli,
         state_since = case when slo_status.state = excluded.state then slo_status.state_since else excluded.state_since end`;
   }
   if (budgetEvents.length > 0) {
