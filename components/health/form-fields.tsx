@@ -1,43 +1,15 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import { type FieldErrors, type Path, useController, useFormContext } from "react-hook-form";
+import { type Path, useController, useFormContext } from "react-hook-form";
 import { Field, describedBy } from "@/components/ui/field";
+import { emptyToUndefined, errorAt, toNumber } from "@/components/ui/form-values";
 import type { ComponentInput } from "@/server/health/schemas";
 import { msToSeconds, secondsToMs } from "./format";
 
 export type FormPath = Path<ComponentInput>;
 
 export const fieldId = (path: string) => `cf-${path.replace(/\./g, "-")}`;
-
-/** The message at a path, or the first one under it (an array item's, e.g. `tags.2`). */
-export function errorAt(errors: FieldErrors<ComponentInput>, path: string): string | undefined {
-  let node: unknown = errors;
-  for (const key of path.split(".")) {
-    if (!node || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return firstMessage(node);
-}
-
-function firstMessage(node: unknown, depth = 0): string | undefined {
-  if (!node || typeof node !== "object" || depth > 4) return undefined;
-  const m = (node as { message?: unknown }).message;
-  if (typeof m === "string" && m) return m;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "ref" || k === "type" || k === "types") continue;
-    const found = firstMessage(v, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const emptyToUndefined = (v: unknown) => (v === "" || v == null ? undefined : String(v));
-const toNumber = (v: unknown) => {
-  if (v === "" || v == null) return undefined;
-  const n = Number(String(v).trim().replace(",", "."));
-  return Number.isFinite(n) ? n : Number.NaN;
-};
 
 type Common = { path: FormPath; label: ReactNode; hint?: ReactNode; placeholder?: string; autoFocus?: boolean; className?: string };
 

@@ -25,7 +25,10 @@ export function BudgetBar({ remaining, testId }: { remaining: number | null; tes
       >
         <span className={styles.budgetFill} style={{ width: `${width}%` }} />
       </span>
-      <span className={`num ${styles.budgetText}`}>{remaining === null ? "—" : remaining < 0 ? `${formatBudget(remaining)} overspent` : formatBudget(remaining)}</span>
+      {/* Overspent reads as a red negative number; the word goes to the tooltip so the list keeps its columns at 1280 px. */}
+      <span className={`num ${styles.budgetText}`} title={remaining !== null && remaining < 0 ? `Budget overspent: ${formatBudget(remaining)} left` : undefined}>
+        {remaining === null ? "—" : formatBudget(remaining)}
+      </span>
     </span>
   );
 }

@@ -1,43 +1,15 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import { type FieldErrors, type Path, useController, useFormContext } from "react-hook-form";
+import { type Path, useController, useFormContext } from "react-hook-form";
 import { Field, describedBy } from "@/components/ui/field";
+import { emptyToUndefined, errorAt, toNumber } from "@/components/ui/form-values";
 import type { SloInput } from "@/server/slo/schemas";
 import styles from "./slo.module.css";
 
 export type SloPath = Path<SloInput>;
 
 export const fieldId = (path: string) => `slo-${path.replace(/\./g, "-")}`;
-
-/** The message at a path, or the first one under it (e.g. a label's, `labels.team`). */
-export function errorAt(errors: FieldErrors<SloInput>, path: string): string | undefined {
-  let node: unknown = errors;
-  for (const key of path.split(".")) {
-    if (!node || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return firstMessage(node);
-}
-
-function firstMessage(node: unknown, depth = 0): string | undefined {
-  if (!node || typeof node !== "object" || depth > 4) return undefined;
-  const m = (node as { message?: unknown }).message;
-  if (typeof m === "string" && m) return m;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "ref" || k === "type" || k === "types") continue;
-    const found = firstMessage(v, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const emptyToUndefined = (v: unknown) => (v === "" || v == null ? undefined : String(v));
-export const toNumber = (v: unknown) => {
-  if (v === "" || v == null) return undefined;
-  const n = Number(String(v).trim().replace(",", "."));
-  return Number.isFinite(n) ? n : Number.NaN;
-};
 
 type Common = { path: SloPath; label: ReactNode; hint?: ReactNode; placeholder?: string; className?: string; testId?: string };
 

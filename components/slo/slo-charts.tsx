@@ -26,10 +26,22 @@ const dayFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeri
  * burn-down over the window. Adjustments are shaded on both; budget-policy
  * tier changes are vertical markers.
  */
+/**
+ * The range that fits the SLO: its window (a 7-day SLO opens on 7 days, per
+ * hour), but 24 hours for an SLO younger than two days, whose longer ranges
+ * would be one lonely point at the right edge.
+ */
+function defaultRange(detail: SloDetailData): number {
+  if (Date.now() - detail.slo.createdAt.getTime() < 2 * 86_400_000) return 1;
+  const w = detail.slo.window;
+  const windowDays = w.kind === "rolling" ? w.days : w.unit === "week" ? 7 : w.unit === "month" ? 30 : 90;
+  return ranges.find((r) => r.days >= windowDays)?.days ?? 90;
+}
+
 export function SloCharts({ detail }: { detail: SloDetailData }) {
   const trpc = useTRPC();
   const colors = useChartColors();
-  const [days, setDays] = useState<number>(30);
+  const [days, setDays] = useState<number>(() => defaultRange(detail));
   const id = detail.slo.id;
   const q = useQuery(trpc.slo.series.queryOptions({ id, days }, { placeholderData: keepPreviousData, refetchInterval: 60_000 }));
   const objective = detail.slo.objective;

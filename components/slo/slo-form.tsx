@@ -12,8 +12,9 @@ import { Field, FormError, describedBy } from "@/components/ui/field";
 import { serverFieldErrors } from "@/components/health/server-errors";
 import { useHealthOverview } from "@/components/health/use-overview";
 import { WORKBOOK_RULES } from "@/server/slo/math/burn-alerts";
-import { type SloInput, type SloParsed, budgetingMethods, calendarUnits, sloInput } from "@/server/slo/schemas";
-import { type SloPath, LabelsField, NumberField, PercentField, TextAreaField, TextField, errorAt, fieldId, toNumber } from "./form-fields";
+import { type SloInput, type SloParsed, budgetingMethods, calendarUnits, slugify, sloInput } from "@/server/slo/schemas";
+import { errorAt, toNumber } from "@/components/ui/form-values";
+import { type SloPath, LabelsField, NumberField, PercentField, TextAreaField, TextField, fieldId } from "./form-fields";
 import { methodLabel } from "./format";
 import { PreviewPanel } from "./preview";
 import styles from "./slo.module.css";
@@ -43,18 +44,6 @@ const formPaths = [
   "alerting.minShortWindowEvents",
   "alerting.overrides",
 ] as const;
-
-/** The same slug the server derives a key from, to show the key a push source will use before saving. */
-export function slugify(name: string): string {
-  const s = name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return s || "slo";
-}
 
 /**
  * Inputs of every source and window kind sit side by side in the form state, so

@@ -99,6 +99,18 @@ export const sloKey = z
   .max(63, "Key must be at most 63 characters")
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Key is lowercase letters, digits and dashes (like a DNS label)");
 
+/** A key from a name: "Checkout availability (99.9%)" → "checkout-availability-99-9". Shared by the server and the form's placeholder. */
+export function slugify(name: string): string {
+  const s = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+  return s || "slo";
+}
+
 export const labels = z.record(
   z.string().trim().min(1, "Label names cannot be empty").max(63).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "Label names start with a letter or _"),
   z.string().max(200),

@@ -9,23 +9,11 @@ import { budgetAdjustments, components, services, sliDays, sliHours, sliSourceCu
 import type { MutationScope } from "../core/verb";
 import { AppError } from "../errors";
 import { resolveService } from "../health/resolve-service";
-import type { SloParsed } from "./schemas";
+import { type SloParsed, slugify } from "./schemas";
 import type { AdjustmentView, SloDefinition } from "./types";
 import { toDefinition } from "./slo-row";
 
 type Scope = Pick<MutationScope<unknown>, "audit" | "emit">;
-
-/** A key from a name: "Checkout availability (99.9%)" → "checkout-availability-99-9". */
-export function slugify(name: string): string {
-  const s = name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return s || "slo";
-}
 
 async function assertSliTargetExists(tx: Tx, input: SloParsed): Promise<void> {
   if (input.sli.source !== "probe") return;
