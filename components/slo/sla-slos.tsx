@@ -54,7 +54,7 @@ export function SlaSlos() {
                       ) : tier === null ? (
                         <span className="badge badge-bad">below {formatObjectivePercent(COMMON_OBJECTIVES[0] ?? 0.99)}</span>
                       ) : (
-                        <span className={tier >= r.objective ? "badge badge-ok" : "badge badge-warn"} title={tier >= r.objective ? "At or above its own objective" : "Below its own objective"}>
+                        <span className={r.sli >= r.objective ? "badge badge-ok" : "badge badge-warn"} title={r.sli >= r.objective ? "At or above its own objective" : "Below its own objective"}>
                           {formatObjectivePercent(tier)}
                         </span>
                       )}

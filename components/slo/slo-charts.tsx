@@ -19,7 +19,8 @@ const ranges = [
 ] as const;
 
 const hourFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-const dayFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+// Day buckets are UTC days: label them as such, or they read a day early west of Greenwich.
+const dayFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 /**
  * SLI per period with the objective as a reference line, and the budget
@@ -53,6 +54,9 @@ export function SloCharts({ detail }: { detail: SloDetailData }) {
   const adjustments = (q.data?.adjustments ?? detail.adjustments)
     .map((a) => ({ id: a.id, x1: Math.max(a.start.getTime(), first ?? 0), x2: Math.min(a.end.getTime(), last ?? Number.MAX_SAFE_INTEGER), reason: a.reason }))
     .filter((a) => first !== undefined && last !== undefined && a.x2 > a.x1);
+  const maintenance = (q.data?.maintenance ?? [])
+    .map((m, i) => ({ id: i, x1: Math.max(m.start.getTime(), first ?? 0), x2: Math.min(m.end.getTime(), last ?? Number.MAX_SAFE_INTEGER) }))
+    .filter((m) => first !== undefined && last !== undefined && m.x2 > m.x1);
   const events = detail.budgetEvents.map((e) => ({ id: e.id, t: e.at.getTime(), label: e.toTier ?? "recovered" })).filter((e) => first !== undefined && last !== undefined && e.t >= first && e.t <= last);
   const slis = points.map((p) => p.sli).filter((v): v is number => v !== null);
   const budget = 1 - objective;
@@ -62,9 +66,11 @@ export function SloCharts({ detail }: { detail: SloDetailData }) {
   const tooltipStyle = { background: colors["--surface"], border: `1px solid ${colors["--border"]}`, borderRadius: 6, color: colors["--text"] };
   const axis = { stroke: colors["--text-muted"], fontSize: 12 };
   const shade = colors["--warn"];
+  const maint = colors["--text-muted"];
 
   const overlays = (yTop: number, yBottom: number) => [
     ...adjustments.map((a) => <ReferenceArea key={`a${a.id}`} x1={a.x1} x2={a.x2} y1={yBottom} y2={yTop} fill={shade} fillOpacity={0.15} stroke={shade} strokeOpacity={0.4} ifOverflow="hidden" />),
+    ...maintenance.map((m) => <ReferenceArea key={`m${m.id}`} x1={m.x1} x2={m.x2} y1={yBottom} y2={yTop} fill={maint} fillOpacity={0.12} stroke={maint} strokeOpacity={0.35} ifOverflow="hidden" />),
     ...events.map((e) => (
       <ReferenceLine key={`e${e.id}`} x={e.t} stroke={colors["--text-muted"]} strokeDasharray="2 3" label={{ value: e.label, position: "insideTopLeft", fill: colors["--text-muted"], fontSize: 11 }} />
     )),
@@ -134,6 +140,12 @@ export function SloCharts({ detail }: { detail: SloDetailData }) {
                 <span className={styles.swatch} style={{ background: shade, opacity: 0.35 }} />
                 adjustment (left out of the SLI)
               </span>
+              {maintenance.length > 0 ? (
+                <span>
+                  <span className={styles.swatch} style={{ background: maint, opacity: 0.3 }} />
+                  maintenance (left out of the SLI)
+                </span>
+              ) : null}
               <span>
                 <span className={styles.swatch} style={{ background: "transparent", borderLeft: `2px dashed ${colors["--text-muted"]}`, width: 2 }} />
                 budget-policy tier change

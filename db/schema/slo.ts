@@ -104,7 +104,12 @@ export const sliDays = pgTable(
     sliceTotal: doublePrecision().notNull().default(0),
     slicesDirty: boolean().notNull().default(true),
   },
-  (t) => [primaryKey({ columns: [t.sloId, t.day] }), index("sli_days_dirty_idx").on(t.sloId, t.day).where(sql`${t.slicesDirty}`)],
+  (t) => [
+    primaryKey({ columns: [t.sloId, t.day] }),
+    index("sli_days_dirty_idx").on(t.sloId, t.day).where(sql`${t.slicesDirty}`),
+    // The evaluator's sparkline reads the last 30 days of every SLO: by day, not by SLO.
+    index("sli_days_day_idx").on(t.day),
+  ],
 );
 
 /** Where each pulled source (probe rollups, Prometheus) has been folded up to, and its last error. */

@@ -36,7 +36,8 @@ const reads = router({
   list: viewerProcedure.input(listSlosInput).query(({ ctx, input }) => listSlos(ctx.db, input)),
   detail: viewerProcedure.input(sloIdInput).query(({ ctx, input }) => sloDetail(ctx.db, input.id)),
   series: viewerProcedure.input(seriesInput).query(({ ctx, input }) => sloSeries(ctx.db, input)),
-  preview: viewerProcedure.input(previewInput).query(({ ctx, input }) => previewSlo(ctx.db, input)),
+  // Operator: a Prometheus preview makes the web process fetch the URL in the input; viewers must not steer that.
+  preview: operatorProcedure.input(previewInput).query(({ ctx, input }) => previewSlo(ctx.db, input)),
   policies: viewerProcedure.query(({ ctx }) => listPolicies(ctx.db)),
   tokens: viewerProcedure.query(({ ctx }) => listTokens(ctx.db)),
   gate: viewerProcedure.input(gateQuery).query(({ ctx, input }) => gateAnswer(ctx.db, input.service)),

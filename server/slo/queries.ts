@@ -269,7 +269,7 @@ export async function sloSeries(db: Db, input: z.output<typeof seriesInput>): Pr
   if (adjustments.length > 0) {
     const threshold = row.timesliceTarget ?? 1;
     const excluded = (await db.execute(dsql`
-      select extract(epoch from date_trunc(${resolution}, m.minute)) * 1000 as t,
+      select extract(epoch from date_trunc(${resolution}, m.minute, 'UTC')) * 1000 as t,
              sum(case ${row.budgetingMethod}::text
                    when 'occurrences' then m.good
                    when 'timeslices' then (m.total > 0 and m.good >= ${threshold} * m.total)::int

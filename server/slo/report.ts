@@ -6,8 +6,8 @@
  * time-slice SLOs). Two corrections are read from the minutes:
  * - days whose time-slice view is stale (`slices_dirty`, not yet recounted by
  *   the evaluator) are recounted here the same way;
- * - minutes overlapping a budget adjustment are subtracted from their day,
- *   as the evaluator leaves them out (server/slo/math/adjustments.ts).
+ * - time covered by a budget adjustment is subtracted from its day, read
+ *   from the rollups the way the evaluator reads it (excludedPerDay).
  * The budget consumed is sized on the whole month (budgetFigures with the
  * month's minutes), like a calendar-month SLO.
  */
@@ -15,7 +15,9 @@ import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { budgetFigures } from "./math/budget";
-import { MINUTE_MS } from "./math/time";
+import { mergeExcludedRanges } from "./math/adjustments";
+import { DAY_MS, MINUTE_MS, floorTo } from "./math/time";
+import { readSpans, spanKey, type SpanRequest } from "./evaluator/read-counts";
 import { requireService } from "./gate";
 import { reportCsv, reportFilename, reportMarkdown } from "./report-format";
 import type { BudgetingMethodName, reportInput } from "./schemas";
@@ -68,27 +70,59 @@ async function dailyCounts(db: Db, serviceId: string, start: Date, end: Date): P
           and exists (select 1 from sli_days d where d.slo_id = m.slo_id and d.day = date_trunc('day', m.minute, 'UTC') and d.slices_dirty)
         group by 1, date_trunc('day', m.minute, 'UTC')`,
   );
-  const excluded = await rows<{ slo_id: string; day: number | string; good: number; total: number }>(
-    db,
-    sql`select m.slo_id, extract(epoch from date_trunc('day', m.minute, 'UTC')) * 1000 as day, sum(${minuteGood}) as good, sum(${minuteTotal}) as total
-        from sli_minutes m join slos s on s.id = m.slo_id
-        where s.service_id = ${serviceId} and m.minute >= ${s0}::timestamptz and m.minute < ${e0}::timestamptz
-          and exists (select 1 from budget_adjustments a where a.slo_id = m.slo_id and m.minute < a.end_at and m.minute + interval '1 minute' > a.start_at)
-        group by 1, date_trunc('day', m.minute, 'UTC')`,
-  );
   const key = (sloId: string, day: number | string) => `${sloId}|${Number(day)}`;
   const byKey = new Map<string, DayCounts>();
   for (const r of stored) {
     if (!r.stale) byKey.set(key(r.slo_id, r.day), { sloId: r.slo_id, day: Number(r.day), good: Number(r.good), total: Number(r.total) });
   }
   for (const r of recounted) byKey.set(key(r.slo_id, r.day), { sloId: r.slo_id, day: Number(r.day), good: Number(r.good), total: Number(r.total) });
-  for (const x of excluded) {
-    const d = byKey.get(key(x.slo_id, x.day));
+  for (const x of await excludedPerDay(db, serviceId, start, end)) {
+    const d = byKey.get(key(x.sloId, x.day));
     if (!d) continue;
-    d.good = Math.max(0, d.good - Number(x.good));
-    d.total = Math.max(0, d.total - Number(x.total));
+    d.good = Math.max(0, d.good - x.good);
+    d.total = Math.max(0, d.total - x.total);
   }
   return [...byKey.values()];
+}
+
+/**
+ * What the service's adjustments take out of each day, read like the
+ * evaluator reads windows: merged ranges, cut at UTC midnights, each piece
+ * tiled from hour rollups and edge minutes (readSpans). Rollups are kept long
+ * after minute rows are dropped (62 days), so a report of an old month still
+ * subtracts the whole hours of its drills; only partial-hour edges need the
+ * minutes, and read as empty once those are gone.
+ */
+async function excludedPerDay(db: Db, serviceId: string, start: Date, end: Date): Promise<DayCounts[]> {
+  const adjustments = await rows<{ slo_id: string; start_at: string | Date; end_at: string | Date; sliced: boolean }>(
+    db,
+    sql`select a.slo_id, a.start_at, a.end_at, s.budgeting_method <> 'occurrences' as sliced
+        from budget_adjustments a join slos s on s.id = a.slo_id
+        where s.service_id = ${serviceId} and a.start_at < ${end.toISOString()}::timestamptz and a.end_at > ${start.toISOString()}::timestamptz`,
+  );
+  const bySlo = new Map<string, { sliced: boolean; ranges: Array<{ start: Date; end: Date }> }>();
+  for (const a of adjustments) {
+    const e = bySlo.get(a.slo_id) ?? { sliced: a.sliced, ranges: [] };
+    e.ranges.push({ start: new Date(a.start_at), end: new Date(a.end_at) });
+    bySlo.set(a.slo_id, e);
+  }
+  const pieces: Array<SpanRequest & { day: number; sliced: boolean }> = [];
+  for (const [sloId, { sliced, ranges }] of bySlo) {
+    for (const r of mergeExcludedRanges(ranges)) {
+      for (let a = Math.max(r.start, start.getTime()); a < Math.min(r.end, end.getTime()); ) {
+        const day = floorTo(a, DAY_MS);
+        const b = Math.min(r.end, end.getTime(), day + DAY_MS);
+        pieces.push({ sloId, start: a, end: b, day, sliced });
+        a = b;
+      }
+    }
+  }
+  if (pieces.length === 0) return [];
+  const counts = await readSpans(db.$client, pieces);
+  return pieces.map((p) => {
+    const c = counts.get(spanKey(p.sloId, p.start, p.end));
+    return { sloId: p.sloId, day: p.day, good: (p.sliced ? c?.sliceGood : c?.good) ?? 0, total: (p.sliced ? c?.sliceTotal : c?.total) ?? 0 };
+  });
 }
 
 async function countsBySlo(db: Db, query: ReturnType<typeof sql>): Promise<Map<string, number>> {

@@ -103,8 +103,9 @@ export async function updateSloRow(tx: Tx, id: string, input: SloParsed, scope: 
   }
   if (sliChanged || before.budgetingMethod !== row.budgetingMethod || before.timesliceTarget !== row.timesliceTarget) {
     // The time-slice view depends on method and target: recount it.
-    await tx.update(sliHours).set({ slicesDirty: true }).where(eq(sliHours.sloId, id));
-    await tx.update(sliDays).set({ slicesDirty: true }).where(eq(sliDays.sloId, id));
+    const dirty = row.budgetingMethod !== "occurrences";
+    await tx.update(sliHours).set({ slicesDirty: dirty }).where(eq(sliHours.sloId, id));
+    await tx.update(sliDays).set({ slicesDirty: dirty }).where(eq(sliDays.sloId, id));
   }
   const changed = Object.keys(values).filter((k) => canonical(values[k as keyof typeof values]) !== canonical(before[k as keyof typeof before]));
   await scope.audit({ action: "slo.update", targetType: "slo", targetId: id, details: { key, changed, sliReset: sliChanged } });

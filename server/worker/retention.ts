@@ -1,4 +1,6 @@
 import type { Sql } from "postgres";
+import { MAX_AGE_MS } from "../slo/ingest";
+import { DAY_MS } from "../slo/math/time";
 import { advisoryLocks } from "@/db/advisory-locks";
 import { dropSliPartitionsBefore } from "../slo/store/partitions";
 
@@ -28,8 +30,12 @@ export type RetentionResult = {
  * so only the start edge (< 1 hour) of a longer rolling window reads as empty.
  */
 export const SLI_MINUTE_RETENTION_DAYS = 62;
-/** Idempotency keys of pushed SLI batches: a client retrying after a week is not retrying. */
-export const SLI_BATCH_KEY_RETENTION_DAYS = 7;
+/**
+ * Idempotency keys of pushed SLI batches live as long as their events may be
+ * accepted (MAX_AGE_MS, server/slo/ingest.ts) plus a day: a batch replayed late
+ * must still be recognised, or it would be counted twice.
+ */
+export const SLI_BATCH_KEY_RETENTION_DAYS = MAX_AGE_MS / DAY_MS + 1;
 
 /**
  * Housekeeping: small bookkeeping tables by DELETE; raw probe results by

@@ -7,6 +7,7 @@
 import type { Sql } from "postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { evaluateAll } from "@/server/slo/evaluator/evaluate-all";
+import { gateAnswer } from "@/server/slo/gate";
 import { addSliCounts, type SliCount } from "@/server/slo/store/write-buckets";
 import { testDb, type TestDb } from "../db";
 
@@ -459,6 +460,50 @@ describe("isolation and events", () => {
     ev = await eventsOf(t.sql, id);
     expect(ev.slice(4).map((e) => e.type)).toEqual(["slo.recovered", "slo.burn", "budget.policy"]);
     expect(ev[5]!.payload).toMatchObject({ from: "page", to: "ok" });
+  });
+
+  it("an SLO that breaks keeps its last figures and tier (the gate stays closed) and announces nothing twice", async () => {
+    const t = await fresh();
+    await partitionsFor(t.sql, END - 30 * DAY, END);
+    const serviceId = await service(t.sql, "fragile");
+    const id = await slo(t.sql, { serviceId, objective: 0.99 });
+    await t.sql`insert into error_budget_policies (name, service_id, tiers) values ('p', ${serviceId}, ${JSON.stringify([{ name: "Freeze", below: 0, action: "freeze" }])}::text::jsonb)`;
+    await put(t.sql, id, [[END - HOUR, 500, 1_000]]);
+    await evaluateAll(t.sql, NOW);
+    const breached = await status(t.sql, id);
+    expect(breached).toMatchObject({ state: "breached", policy_tier: "Freeze" });
+
+    // The stored definition breaks: state error with the message, figures and tier as they were.
+    const sli = await t.sql`select sli from slos where id = ${id}`;
+    await t.sql`update slos set sli = '{"source":"carrier-pigeon"}'::jsonb where id = ${id}`;
+    await evaluateAll(t.sql, NOW);
+    const broken = await status(t.sql, id);
+    expect(broken).toMatchObject({ state: "error", policy_tier: "Freeze", remaining: breached.remaining, consumed: breached.consumed });
+    expect(broken.error).toMatch(/Stored SLI is invalid/);
+    expect((await gateAnswer(t.db, "fragile")).allowed).toBe(false);
+
+    // Mended, still breached: no second slo.breach; the burn alert did not "start" again either.
+    await t.sql`update slos set sli = ${JSON.stringify(sli[0]!.sli)}::text::jsonb where id = ${id}`;
+    await evaluateAll(t.sql, NOW);
+    expect((await status(t.sql, id)).state).toBe("breached");
+    const types = (await eventsOf(t.sql, id)).map((e) => e.type);
+    expect(types.filter((x) => x === "slo.breach")).toHaveLength(1);
+    expect(types.filter((x) => x === "slo.burn")).toHaveLength(1);
+  });
+
+  it("a pulled source that keeps failing puts its SLO in error instead of showing stale figures as current", async () => {
+    const t = await fresh();
+    const id = await slo(t.sql, { key: "stale-source" });
+    await t.sql`insert into sli_source_cursors (slo_id, folded_until, last_error, last_error_at)
+      values (${id}, ${new Date(END - 20 * MIN).toISOString()}::timestamptz, 'connect ECONNREFUSED 127.0.0.1:9090', now())`;
+    await evaluateAll(t.sql, NOW);
+    const s = await status(t.sql, id);
+    expect(s.state).toBe("error");
+    expect(s.error).toMatch(/SLI source failing, data only up to .*ECONNREFUSED/);
+    // A failure that has not left the cursor behind yet (a blip) changes nothing.
+    await t.sql`update sli_source_cursors set folded_until = ${new Date(END - MIN).toISOString()}::timestamptz where slo_id = ${id}`;
+    await evaluateAll(t.sql, NOW);
+    expect((await status(t.sql, id)).state).toBe("no_data");
   });
 
   it("a second evaluator skips while another holds the lock", async () => {

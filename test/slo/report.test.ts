@@ -101,6 +101,22 @@ describe("serviceReport", () => {
     expect(zero).toMatchObject({ good: 0, total: 0, sli: null, met: null, consumed: null, worstDay: null });
   });
 
+  it("still subtracts a whole-hour adjustment once the month's minute rows are gone (retention keeps only the rollups)", async () => {
+    const [archive] = await t.db.insert(services).values({ name: "archive" }).returning();
+    const [old] = await t.db
+      .insert(slos)
+      .values({ serviceId: archive!.id, key: "archived", name: "Archived", sli: { source: "push" }, objective: 0.99, window: { kind: "calendar", unit: "month" } })
+      .returning();
+    await addSliCounts(t.sql, [
+      { sloId: old!.id, at: at("2024-04-10T05:10:00Z"), good: 0, total: 600 }, // inside the drill
+      { sloId: old!.id, at: at("2024-04-10T09:00:00Z"), good: 100, total: 100 },
+    ]);
+    await t.db.insert(budgetAdjustments).values({ sloId: old!.id, startAt: at("2024-04-10T05:00:00Z"), endAt: at("2024-04-10T07:00:00Z"), reason: "drill" });
+    await t.sql`delete from sli_minutes where slo_id = ${old!.id}`;
+    const [row] = (await api().report({ service: "archive", month: "2024-04" })).rows;
+    expect(row).toMatchObject({ good: 100, total: 100, sli: 1, met: true, adjustments: 1 });
+  });
+
   it("finds the service by id; a month without data gives sli null and met null", async () => {
     const r = await api().report({ service: serviceId, month: "2024-05" });
     expect(r.rows).toHaveLength(3);

@@ -232,6 +232,19 @@ describe("reads", () => {
     ]);
   });
 
+  it("writes mark rollups for a time-slice recount only for time-slice SLOs", async () => {
+    const occ = await as(operator).create(pushSlo("Occurrences only"));
+    const ts = await as(operator).create(pushSlo("Sliced", { budgetingMethod: "timeslices", timesliceTarget: 0.95 }));
+    const at = Date.now() - 120_000;
+    await addSliCounts(t.sql, [
+      { sloId: occ.id, at, good: 1, total: 1 },
+      { sloId: ts.id, at, good: 1, total: 1 },
+    ]);
+    const dirty = async (sloId: string) => (await t.db.select({ d: sliHours.slicesDirty }).from(sliHours).where(eq(sliHours.sloId, sloId)))[0]?.d;
+    expect(await dirty(occ.id)).toBe(false);
+    expect(await dirty(ts.id)).toBe(true);
+  });
+
   it("detail of an unknown SLO is NOT_FOUND", async () => {
     expect((await trpcErrorOf(as(viewer).detail({ id: "00000000-0000-4000-8000-000000000000" }))).code).toBe("NOT_FOUND");
   });

@@ -1,7 +1,7 @@
 /**
  * Retention of SLI data on a real PostgreSQL: sli_minutes month partitions
  * older than 62 days are dropped whole (hour/day rollups stay), idempotency
- * keys of pushed batches go after 7 days, and the worker's partition upkeep
+ * keys of pushed batches go after 36 days, and the worker's partition upkeep
  * creates the months around now.
  */
 import { randomBytes } from "node:crypto";
@@ -32,12 +32,12 @@ const monthName = (offsetMonths: number) => {
 };
 
 describe("SLI retention", () => {
-  it("drops sli_minutes months older than 62 days and batch keys older than 7 days; keeps the rest", async () => {
+  it("drops sli_minutes months older than 62 days and batch keys older than 36 days (longer than events are accepted); keeps the rest", async () => {
     const [svc] = await t.sql<{ id: string }[]>`insert into services (name) values ('retained') returning id`;
     const [tok] = await t.sql<{ id: string }[]>`
       insert into api_tokens (service_id, name, token_hash, prefix, scopes) values (${svc!.id}, 'ci', ${randomBytes(16).toString("hex")}, 'blw_', '{sli:write}') returning id`;
     await t.sql`insert into sli_ingest_batches (token_id, idempotency_key, events, received_at) values
-      (${tok!.id}, 'old', 10, now() - interval '8 days'), (${tok!.id}, 'recent', 10, now() - interval '6 days')`;
+      (${tok!.id}, 'old', 10, now() - interval '37 days'), (${tok!.id}, 'recent', 10, now() - interval '34 days')`;
     expect(await partitions()).toContain(monthName(-6)); // the migration made 13 months
 
     const r = await pruneOnce(t.sql);

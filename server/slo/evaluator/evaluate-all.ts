@@ -4,7 +4,8 @@
  * In one transaction, under a transaction-scoped advisory lock so two workers
  * never evaluate at once (the second skips):
  *  1. load and parse every SLO (a row that does not parse is state "error");
- *  2. recount the time-slice view of hours/days written since the last cycle;
+ *  2. recount the time-slice view of hours/days written since the last cycle
+ *     (in a short transaction of its own, before the rest);
  *  3. read every window and alert-window span of every SLO, and the parts of
  *     them covered by budget adjustments, in ONE statement over the rollups;
  *  4. compute figures per SLO (a throw is that SLO's "error", never the cycle's);
@@ -19,6 +20,7 @@ import { excludedMinutesWithin, mergeExcludedRanges } from "../math/adjustments"
 import type { Counts } from "../math/budget";
 import { DAY_MS, MINUTE_MS, floorTo } from "../math/time";
 import { dataEnd, resolveWindow, type SloWindow } from "../math/windows";
+import { sloState } from "../math/slo-state";
 import { policiesBySlo } from "../policy-tiers";
 import { SPARK_DAYS, type SloStateName } from "../schemas";
 import { loadSloRows, parseSlo, type ParsedSlo } from "./definitions";
@@ -64,6 +66,9 @@ interface StatusRow {
   evaluated_at: string;
 }
 
+/** A pulled source whose cursor is this far behind while its last fetch failed makes its SLO "error". */
+const SOURCE_STALE_MS = 5 * 60_000;
+
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Counts of [start, end) minus what adjustments exclude from it, clamped against float noise of the subtraction. */
@@ -90,15 +95,31 @@ const asCounts = (slo: ParsedSlo, c: SpanCounts): Counts => (slo.sliced ? { good
 
 export async function evaluateAll(sql: Sql, now: Date = new Date()): Promise<EvaluateAllResult> {
   const t0 = performance.now();
-  return sql.begin(async (tx) => {
+  const tryLock = async (tx: TransactionSql) => {
     const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(${advisoryLocks.sloEvaluator}) as ok`;
-    if (!lock?.ok) return { evaluated: 0, errors: 0, ms: performance.now() - t0, skipped: true };
-    return cycle(tx, now, t0);
+    return lock?.ok === true;
+  };
+  // The time-slice recount first, in its own short transaction: its row locks on the current hour and day would
+  // otherwise be held for the whole cycle and stall ingest into time-slice SLOs for that long.
+  const recounted = await sql.begin(async (tx) => {
+    if (!(await tryLock(tx))) return null;
+    const s = performance.now();
+    const sliced = await tx<{ id: string }[]>`select id from slos where budgeting_method <> 'occurrences' order by id`;
+    await recountDirtySlices(
+      tx,
+      sliced.map((r) => r.id),
+    );
+    return Math.round((performance.now() - s) * 10) / 10;
+  });
+  if (recounted === null) return { evaluated: 0, errors: 0, ms: performance.now() - t0, skipped: true };
+  return sql.begin(async (tx) => {
+    if (!(await tryLock(tx))) return { evaluated: 0, errors: 0, ms: performance.now() - t0, skipped: true };
+    return cycle(tx, now, t0, recounted);
   });
 }
 
-async function cycle(tx: TransactionSql, now: Date, t0: number): Promise<EvaluateAllResult> {
-  const phases: Record<string, number> = {};
+async function cycle(tx: TransactionSql, now: Date, t0: number, slicesMs: number): Promise<EvaluateAllResult> {
+  const phases: Record<string, number> = { slices: slicesMs };
   let mark = performance.now();
   const phase = (name: string) => {
     const t = performance.now();
@@ -106,9 +127,17 @@ async function cycle(tx: TransactionSql, now: Date, t0: number): Promise<Evaluat
     mark = t;
   };
   const rows = await loadSloRows(tx);
-  const prevRows = await tx<{ slo_id: string; state: SloStateName; firing: unknown; policy_tier: string | null }[]>`
-    select slo_id, state, firing, policy_tier from slo_status`;
-  const prev = new Map<string, PrevStatus>(prevRows.map((r) => [r.slo_id, { state: r.state, severity: severityOf(r.firing), policyTier: r.policy_tier }]));
+  const prevRows = await tx<{ slo_id: string; state: SloStateName; firing: unknown; policy_tier: string | null; consumed: number | null }[]>`
+    select slo_id, state, firing, policy_tier, consumed from slo_status`;
+  // An error row keeps the last good figures (see the upsert below), so the state before the error can be read back from
+  // them: breached → error → breached must not announce a second breach, nor breached → error → ok miss the recovery.
+  const prev = new Map<string, PrevStatus>(
+    prevRows.map((r) => {
+      const severity = severityOf(r.firing);
+      const state = r.state === "error" ? sloState({ consumed: r.consumed }, { severity }) : r.state;
+      return [r.slo_id, { state, severity, policyTier: r.policy_tier }];
+    }),
+  );
 
   const errors = new Map<string, string>();
   const plans: Plan[] = [];
@@ -126,12 +155,15 @@ async function cycle(tx: TransactionSql, now: Date, t0: number): Promise<Evaluat
     }
   }
 
+  // A pulled source that keeps failing leaves its SLO on stale counts: say so instead of showing old figures as current.
+  const staleBefore = now.getTime() - SOURCE_STALE_MS;
+  const failing = await tx<{ slo_id: string; last_error: string; folded_until: Date }[]>`
+    select slo_id, last_error, folded_until from sli_source_cursors
+    where last_error is not null and folded_until < ${new Date(staleBefore).toISOString()}::timestamptz`;
+  for (const f of failing) {
+    if (!errors.has(f.slo_id)) errors.set(f.slo_id, `SLI source failing, data only up to ${new Date(f.folded_until).toISOString()}: ${f.last_error}`);
+  }
   phase("load");
-  await recountDirtySlices(
-    tx,
-    plans.filter((p) => p.slo.sliced).map((p) => p.slo.id),
-  );
-  phase("slices");
 
   // Adjustments touching any span read this cycle (the earliest span start bounds them).
   let earliest = Number.POSITIVE_INFINITY;
@@ -274,10 +306,20 @@ async function cycle(tx: TransactionSql, now: Date, t0: number): Promise<Evaluat
       left join spark sp on sp.slo_id = x.slo_id
       order by x.slo_id
       on conflict (slo_id) do update set
-        state = excluded.state, sli = excluded.sli, good = excluded.good, total = excluded.total, consumed = excluded.consumed,
-        remaining = excluded.remaining, remaining_minutes = excluded.remaining_minutes, burn_rates = excluded.burn_rates,
-        firing = excluded.firing, exhaustion_at = excluded.exhaustion_at, policy_tier = excluded.policy_tier, error = excluded.error,
-        window_start = excluded.window_start, window_end = excluded.window_end, evaluated_at = excluded.evaluated_at,
+        -- An SLO that cannot be evaluated keeps its last good figures (labelled by state "error" and the message):
+        -- the gate goes on answering from them, and the next good cycle diffs against them.
+        state = excluded.state, error = excluded.error, evaluated_at = excluded.evaluated_at,
+        window_start = excluded.window_start, window_end = excluded.window_end,
+        sli = case when excluded.state = 'error' then slo_status.sli else excluded.sli end,
+        good = case when excluded.state = 'error' then slo_status.good else excluded.good end,
+        total = case when excluded.state = 'error' then slo_status.total else excluded.total end,
+        consumed = case when excluded.state = 'error' then slo_status.consumed else excluded.consumed end,
+        remaining = case when excluded.state = 'error' then slo_status.remaining else excluded.remaining end,
+        remaining_minutes = case when excluded.state = 'error' then slo_status.remaining_minutes else excluded.remaining_minutes end,
+        burn_rates = case when excluded.state = 'error' then slo_status.burn_rates else excluded.burn_rates end,
+        firing = case when excluded.state = 'error' then slo_status.firing else excluded.firing end,
+        exhaustion_at = case when excluded.state = 'error' then slo_status.exhaustion_at else excluded.exhaustion_at end,
+        policy_tier = case when excluded.state = 'error' then slo_status.policy_tier else excluded.policy_tier end,
         spark_days = excluded.spark_days, spark_sli = excluded.spark_sli,
         state_since = case when slo_status.state = excluded.state then slo_status.state_since else excluded.state_since end`;
   }

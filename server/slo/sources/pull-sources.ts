@@ -92,7 +92,8 @@ export async function pullSources(sql: Sql, now: Date = new Date(), opts: PullOp
           log.warn({ sloId: s.id, err: message }, "slo source: fold failed");
           await sql`
             insert into sli_source_cursors (slo_id, folded_until, last_error, last_error_at, updated_at)
-            values (${s.id}, ${new Date(initialCursor(now.getTime(), s.window)).toISOString()}::timestamptz, ${message.slice(0, 2000)}, now(), now())
+            select ${s.id}, ${new Date(initialCursor(now.getTime(), s.window)).toISOString()}::timestamptz, ${message.slice(0, 2000)}, now(), now()
+            where exists (select 1 from slos where id = ${s.id}) -- deleted meanwhile: nothing to record, and no FK error to end the pass
             on conflict (slo_id) do update set last_error = excluded.last_error, last_error_at = excluded.last_error_at, updated_at = now()`;
         }
       }
@@ -125,6 +126,10 @@ async function pullOne(sql: Sql, client: PrometheusClient, s: { id: string; sli:
     rows = await prometheusMinutes(client, s.id, spec, from, until, signal);
   }
   return sql.begin(async (tx) => {
+    // The SLO may have been deleted, or its SLI changed (which resets its counts and cursor), while we fetched:
+    // rows from the old definition must not land in the new one. FOR SHARE holds it until we commit.
+    const [same] = await tx`select 1 from slos where id = ${s.id} and sli = ${JSON.stringify(s.sli)}::text::jsonb for share`;
+    if (!same) return 0;
     await tx`
       insert into sli_source_cursors (slo_id, folded_until) values (${s.id}, ${new Date(from).toISOString()}::timestamptz)
       on conflict (slo_id) do nothing`;

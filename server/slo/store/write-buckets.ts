@@ -3,8 +3,9 @@
  * Prometheus) ends here: counts are added to the minute bucket *and* to its
  * hour and day rollups in the same transaction, so rollups are never behind the
  * minutes and a window read can trust them (server/slo/math/buckets.ts). A
- * write also marks the touched rollups `slices_dirty`, which tells the
- * evaluator to recount the time-slice view of those hours and days.
+ * write to a time-slice SLO also marks the touched rollups `slices_dirty`,
+ * which tells the evaluator to recount the time-slice view of those hours and
+ * days (occurrence SLOs have no such view, so their rows are never dirty).
  *
  * Adding (`good = good + excluded.good`) instead of overwriting makes two
  * batches for the same minute — or two workers — add up; idempotency of a
@@ -63,11 +64,17 @@ export async function addSliCounts(sql: Sql | TransactionSql, rows: readonly Sli
     on conflict (slo_id, minute) do update set good = sli_minutes.good + excluded.good, total = sli_minutes.total + excluded.total`;
   await sql`
     insert into sli_hours (slo_id, hour, good, total, slices_dirty)
-    select s, t, g, n, true from unnest(${hs}::text[]::uuid[], ${ht}::text[]::timestamptz[], ${hg}::float8[], ${htot}::float8[]) as u(s, t, g, n) order by 1, 2
-    on conflict (slo_id, hour) do update set good = sli_hours.good + excluded.good, total = sli_hours.total + excluded.total, slices_dirty = true`;
+    select u.s, u.t, u.g, u.n, o.budgeting_method <> 'occurrences'
+    from unnest(${hs}::text[]::uuid[], ${ht}::text[]::timestamptz[], ${hg}::float8[], ${htot}::float8[]) as u(s, t, g, n) join slos o on o.id = u.s
+    order by 1, 2
+    on conflict (slo_id, hour) do update set good = sli_hours.good + excluded.good, total = sli_hours.total + excluded.total,
+      slices_dirty = sli_hours.slices_dirty or excluded.slices_dirty`;
   await sql`
     insert into sli_days (slo_id, day, good, total, slices_dirty)
-    select s, t, g, n, true from unnest(${ds}::text[]::uuid[], ${dt}::text[]::timestamptz[], ${dg}::float8[], ${dtot}::float8[]) as u(s, t, g, n) order by 1, 2
-    on conflict (slo_id, day) do update set good = sli_days.good + excluded.good, total = sli_days.total + excluded.total, slices_dirty = true`;
+    select u.s, u.t, u.g, u.n, o.budgeting_method <> 'occurrences'
+    from unnest(${ds}::text[]::uuid[], ${dt}::text[]::timestamptz[], ${dg}::float8[], ${dtot}::float8[]) as u(s, t, g, n) join slos o on o.id = u.s
+    order by 1, 2
+    on conflict (slo_id, day) do update set good = sli_days.good + excluded.good, total = sli_days.total + excluded.total,
+      slices_dirty = sli_days.slices_dirty or excluded.slices_dirty`;
   return { minutes: minutes.length };
 }
