@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { admin, expect, mainNav, shotsDir, signIn, test } from "./fixtures";
 
@@ -202,6 +203,13 @@ test.describe.serial("SLOs", () => {
     await page.getByTestId("report-service").selectOption(service);
     await expect(page.getByTestId("report-row")).toHaveCount(2);
     await shot(page, "slo-report");
+    // The CSV download carries the service's SLOs, one line each after the header.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("report-csv").click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^slo-report-.*\\.csv$`));
+    const lines = readFileSync(await download.path(), "utf8").trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^service,month,slo_key,slo_name,objective_pct/);
+    expect(lines).toHaveLength(3);
+    expect(lines.some((l) => l.includes(sloName))).toBe(true);
 
     await page.goto("/slos/sla-tiers");
     await expect(page.locator(`[data-testid="sla-slo-row"][data-slo="${sloName}"] [data-testid="sla-slo-tier"]`)).toHaveText("no data");
@@ -218,5 +226,20 @@ test.describe.serial("SLOs", () => {
     await expect(page.getByTestId("slo-form")).toBeVisible();
     await shot(page, "slo-form-dark");
     await page.evaluate(() => localStorage.removeItem("bulwark-theme"));
+  });
+
+  test("an admin deletes an SLO only after typing its name", async ({ page }) => {
+    await signIn(page, admin.email, admin.password);
+    await page.goto("/slos");
+    await row(page, sloName).getByRole("link", { name: sloName }).click();
+    await page.getByTestId("delete-slo").click();
+    const confirm = page.getByTestId("confirm-action");
+    await expect(confirm).toBeDisabled();
+    await page.getByTestId("confirm-typed-input").fill("not the name");
+    await expect(confirm).toBeDisabled();
+    await page.getByTestId("confirm-typed-input").fill(sloName);
+    await confirm.click();
+    await expect(page).toHaveURL(/\/slos$/);
+    await expect(row(page, sloName)).toHaveCount(0);
   });
 });
