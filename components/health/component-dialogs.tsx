@@ -2,11 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
-import { errorMessage } from "@/components/trpc/errors";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError } from "@/components/ui/field";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { removeComponent } from "./derive";
 import type { ComponentDetail } from "./types";
 
@@ -14,7 +11,6 @@ import type { ComponentDetail } from "./types";
 export function PauseDialog({ c, open, onClose }: { c: ComponentDetail; open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string>();
   const pausing = !c.paused;
   const setPaused = useMutation(
     trpc.health.setPaused.mutationOptions({
@@ -25,49 +21,23 @@ export function PauseDialog({ c, open, onClose }: { c: ComponentDetail; open: bo
       },
     }),
   );
-  const close = () => {
-    setError(undefined);
-    onClose();
-  };
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={close}
+      onClose={onClose}
       title={pausing ? `Pause ${c.name}?` : `Resume ${c.name}?`}
-      role={pausing ? "alertdialog" : "dialog"}
+      danger={pausing}
       testId="pause-dialog"
-      actions={
-        <>
-          <button type="button" className="btn" onClick={close} data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={pausing ? "btn btn-danger" : "btn btn-primary"}
-            disabled={setPaused.isPending}
-            data-testid="confirm-pause"
-            onClick={async () => {
-              try {
-                await setPaused.mutateAsync({ id: c.id, paused: pausing });
-                close();
-              } catch (err) {
-                setError(errorMessage(err));
-              }
-            }}
-          >
-            {setPaused.isPending ? <span className="spinner" aria-hidden="true" /> : null}
-            {pausing ? "Pause checks" : "Resume checks"}
-          </button>
-        </>
-      }
+      confirmTestId="confirm-pause"
+      confirmLabel={pausing ? "Pause checks" : "Resume checks"}
+      onConfirm={() => setPaused.mutateAsync({ id: c.id, paused: pausing })}
     >
       <p>
         {pausing
           ? "The worker stops checking it: no results, no transitions, no alerts, until someone resumes it. Its service's state leaves it out. The pause is recorded in the audit log."
           : "The worker checks it again on its interval; its state is unknown until the first result arrives."}
       </p>
-      <FormError message={error} />
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -76,56 +46,28 @@ export function DeleteDialog({ c, open, onClose }: { c: ComponentDetail; open: b
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [typed, setTyped] = useState("");
-  const [error, setError] = useState<string>();
   const del = useMutation(trpc.health.deleteComponent.mutationOptions());
-  const close = () => {
-    setTyped("");
-    setError(undefined);
-    onClose();
-  };
-  const matches = typed.trim() === c.name;
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={close}
+      onClose={onClose}
       title={`Delete ${c.name}?`}
-      role="alertdialog"
       testId="delete-dialog"
-      actions={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            disabled={!matches || del.isPending}
-            data-testid="confirm-delete"
-            onClick={async () => {
-              try {
-                await del.mutateAsync({ id: c.id });
-                queryClient.setQueryData(trpc.health.overview.queryKey(), (old) => (old ? removeComponent(old, c.id) : old));
-                queryClient.removeQueries(trpc.health.component.queryFilter({ id: c.id }));
-                router.push("/health");
-              } catch (err) {
-                setError(errorMessage(err));
-              }
-            }}
-          >
-            Delete component
-          </button>
-        </>
-      }
+      confirmTestId="confirm-delete"
+      typedTestId="delete-confirm-input"
+      typed={c.name}
+      confirmLabel="Delete component"
+      onConfirm={async () => {
+        await del.mutateAsync({ id: c.id });
+        queryClient.setQueryData(trpc.health.overview.queryKey(), (old) => (old ? removeComponent(old, c.id) : old));
+        queryClient.removeQueries(trpc.health.component.queryFilter({ id: c.id }));
+        router.push("/health");
+      }}
     >
       <p>
         This deletes the component, its transitions and its latency history, and stops its checks. It cannot be undone; the deletion is recorded in the audit
         log.
       </p>
-      <Field id="delete-confirm" label={<>Type <strong>{c.name}</strong> to confirm</>}>
-        <input id="delete-confirm" className="input" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} data-autofocus data-testid="delete-confirm-input" />
-      </Field>
-      <FormError message={error} />
-    </Dialog>
+    </ConfirmDialog>
   );
 }

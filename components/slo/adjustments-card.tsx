@@ -12,7 +12,7 @@ import { formatDateTime, fromLocalInputValue, toLocalInputValue } from "@/compon
 import { IconPlus } from "@/components/ui/icons";
 import { IconTrash } from "@/components/health/icons";
 import { adjustmentInput } from "@/server/slo/schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import styles from "./slo.module.css";
 import type { SloDetailData } from "./types";
 

@@ -11,7 +11,7 @@ import { IconCheckCircle, IconXCircle } from "@/components/ui/icons";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useNow } from "@/components/ui/use-now";
 import { gateOverrideInput } from "@/server/slo/schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatBudget } from "./format";
 import { IconGate } from "./icons";
 import styles from "./slo.module.css";

@@ -10,7 +10,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { IconPlus, IconShield } from "@/components/ui/icons";
 import { DEFAULT_POLICY_TIERS, type PolicyAction, type PolicyTier, policyActions, policyInput } from "@/server/slo/schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatBudget } from "./format";
 import { percentTextToRatio, ratioToPercentText } from "./form-fields";
 import styles from "./slo.module.css";

@@ -13,7 +13,7 @@ import { IconDownload, IconEdit, IconTrash } from "@/components/health/icons";
 import { useRole } from "@/components/health/use-role";
 import { AdjustmentsCard } from "./adjustments-card";
 import { BudgetBar, budgetTone } from "./budget-bar";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { downloadText } from "./download";
 import { ExportOpenSloButton } from "./export-button";
 import { formatBudget, formatBurn, formatMinutes, formatObjective, formatSli, methodLabel, sourceLabel, windowLabel } from "./format";

@@ -10,7 +10,7 @@ import { Field, FormError, describedBy } from "@/components/ui/field";
 import { IconKey, IconPlus } from "@/components/ui/icons";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type TokenScope, createTokenInput, tokenScopes } from "@/server/slo/schemas";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import styles from "./slo.module.css";
 import type { TokenRow } from "./types";
 

@@ -17,14 +17,29 @@ type Props = {
   /** when set, the confirm button waits until this exact text is typed */
   typed?: string;
   testId?: string;
+  /** test ids of the confirm button and the typed-confirmation input, where pages already have their own */
+  confirmTestId?: string;
+  typedTestId?: string;
 };
 
 /**
  * A confirmation for a destructive or consequential action: Cancel has the
  * focus, the action shows its error in place, and a typed confirmation can be
- * required for what cannot be undone. Shared by the SLO pages.
+ * required for what cannot be undone.
  */
-export function ConfirmDialog({ open, onClose, title, children, confirmLabel, onConfirm, danger = true, typed, testId }: Props) {
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  danger = true,
+  typed,
+  testId,
+  confirmTestId = "confirm-action",
+  typedTestId = "confirm-typed-input",
+}: Props) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -50,7 +65,7 @@ export function ConfirmDialog({ open, onClose, title, children, confirmLabel, on
             type="button"
             className={danger ? "btn btn-danger" : "btn btn-primary"}
             disabled={!ready || busy}
-            data-testid="confirm-action"
+            data-testid={confirmTestId}
             onClick={async () => {
               setBusy(true);
               setError(undefined);
@@ -81,10 +96,10 @@ export function ConfirmDialog({ open, onClose, title, children, confirmLabel, on
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === "Enter" && ready) e.currentTarget.closest("dialog")?.querySelector<HTMLButtonElement>('[data-testid="confirm-action"]')?.click();
+              if (e.key === "Enter" && ready) e.currentTarget.closest("dialog")?.querySelector<HTMLButtonElement>(`[data-testid="${confirmTestId}"]`)?.click();
             }}
             data-autofocus
-            data-testid="confirm-typed-input"
+            data-testid={typedTestId}
           />
         </Field>
       ) : null}
