@@ -30,6 +30,9 @@ export type RetentionResult = {
  * so only the start edge (< 1 hour) of a longer rolling window reads as empty.
  */
 export const SLI_MINUTE_RETENTION_DAYS = 62;
+/** `slo.breach` / `slo.recovered` outbox rows, which the monthly SLO report counts (other events go after 30 days). */
+export const SLO_BREACH_EVENT_RETENTION_DAYS = 400;
+
 /**
  * Idempotency keys of pushed SLI batches live as long as their events may be
  * accepted (MAX_AGE_MS, server/slo/ingest.ts) plus a day: a batch replayed late
@@ -55,7 +58,9 @@ export async function pruneOnce(sql: Sql, opts: RetentionOptions = {}): Promise<
       const [a, b, c, d] = await sql.begin((tx) => [
         tx`delete from login_attempts where at < now() - interval '1 day'`,
         tx`delete from worker_heartbeats where status <> 'running' and last_seen_at < now() - interval '7 days'`,
-        tx`delete from events where created_at < now() - interval '30 days'`,
+        // SLO breaches stay as long as the rollups they are reported with: monthly reports count them.
+        tx`delete from events where created_at < now() - interval '30 days'
+             and (type not in ('slo.breach', 'slo.recovered') or created_at < now() - ${SLO_BREACH_EVENT_RETENTION_DAYS} * interval '1 day')`,
         tx`delete from sli_ingest_batches where received_at < now() - ${SLI_BATCH_KEY_RETENTION_DAYS} * interval '1 day'`,
       ]);
       const [partitionsDropped, rollupPartitionsDropped] = await sql.begin(async (tx) => {

@@ -1,8 +1,9 @@
 /**
  * Retention of SLI data on a real PostgreSQL: sli_minutes month partitions
  * older than 62 days are dropped whole (hour/day rollups stay), idempotency
- * keys of pushed batches go after 36 days, and the worker's partition upkeep
- * creates the months around now.
+ * keys of pushed batches go after 36 days, the worker's partition upkeep
+ * creates the months around now, and SLO breach events outlive the other
+ * outbox rows so monthly reports can count them.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,5 +58,16 @@ describe("SLI retention", () => {
     expect(after).toContain(monthName(1));
     expect(after).not.toContain(monthName(-4));
     expect((await pruneOnce(t.sql)).sliPartitionsDropped).toBe(0);
+  });
+
+  it("keeps SLO breach events for the monthly report after other outbox rows go (30 days), until 400 days", async () => {
+    await t.sql`insert into events (type, topic, payload, created_at) values
+      ('slo.breach', 'slo', '{}', now() - interval '90 days'),
+      ('slo.recovered', 'slo', '{}', now() - interval '90 days'),
+      ('slo.burn', 'slo', '{}', now() - interval '90 days'),
+      ('slo.breach', 'slo', '{}', now() - interval '401 days')`;
+    await pruneOnce(t.sql);
+    const left = await t.sql<{ type: string }[]>`select type from events where created_at < now() - interval '30 days' order by type`;
+    expect(left.map((e) => e.type)).toEqual(["slo.breach", "slo.recovered"]);
   });
 });
