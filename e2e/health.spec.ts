@@ -103,6 +103,45 @@ test.describe("health", () => {
     await page.screenshot({ path: `${shotsDir}/health-component.png`, fullPage: true });
   });
 
+  test("confirmations: pause and resume, a maintenance window added and removed, a push token rotated, a delete that needs the name typed", async ({ page }) => {
+    await signIn(page, admin.email, admin.password);
+    const stamp = Date.now();
+    const created = async (input: Record<string, unknown>) => {
+      const r = await trpcMutation(page.request, "health.createComponent", input);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return (r.body as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    };
+    const httpId = await created({ kind: "http", name: `e2e confirm ${stamp}`, service: "e2e", config: { url: "http://127.0.0.1:9/health" } });
+    const pushId = await created({ kind: "push", name: `e2e push ${stamp}`, service: "e2e", config: {} });
+
+    await page.goto(`/health/${httpId}`);
+    await page.getByTestId("pause-toggle").click();
+    await page.getByTestId("confirm-pause").click();
+    await expect(page.getByTestId("component-page")).toHaveAttribute("data-state", "paused");
+    await page.getByTestId("pause-toggle").click();
+    await page.getByTestId("confirm-pause").click();
+    await expect(page.getByTestId("component-page")).not.toHaveAttribute("data-state", "paused");
+
+    await page.getByTestId("add-maintenance").click();
+    await page.locator("#m-reason").fill("e2e window");
+    await page.getByTestId("maintenance-submit").click();
+    await expect(page.getByTestId("maintenance-window")).toHaveCount(1);
+    await page.getByRole("button", { name: "Remove window: e2e window" }).click();
+    await page.getByTestId("confirm-action").click();
+    await expect(page.getByTestId("maintenance-window")).toHaveCount(0);
+
+    await page.getByTestId("delete-component").click();
+    await expect(page.getByTestId("confirm-delete")).toBeDisabled();
+    await page.getByTestId("delete-confirm-input").fill(`e2e confirm ${stamp}`);
+    await page.getByTestId("confirm-delete").click();
+    await expect(page).toHaveURL(/\/health$/);
+
+    await page.goto(`/health/${pushId}`);
+    await page.getByTestId("rotate-token").click();
+    await page.getByTestId("confirm-rotate").click();
+    await expect(page.getByTestId("push-url-value")).toContainText("/api/v1/push/");
+  });
+
   test("invalid input shows field errors and creates nothing", async ({ page }) => {
     await signIn(page, admin.email, admin.password);
     const name = `e2e bad ${Date.now()}`;

@@ -5,7 +5,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { useTRPC } from "@/components/trpc/client";
-import { applyServerErrors, errorMessage } from "@/components/trpc/errors";
+import { applyServerErrors } from "@/components/trpc/errors";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, describedBy } from "@/components/ui/field";
 import { formatDateTime, toLocalInputValue } from "@/components/ui/format";
@@ -53,7 +54,6 @@ export function MaintenanceCard({ c, canOperate }: { c: ComponentDetail; canOper
   const now = useNow(30_000);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<MaintenanceWindow | null>(null);
-  const [error, setError] = useState<string>();
   const remove = useMutation(trpc.health.removeMaintenance.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.health.component.queryFilter({ id: c.id })) }));
 
   return (
@@ -94,37 +94,14 @@ export function MaintenanceCard({ c, canOperate }: { c: ComponentDetail; canOper
         </ul>
       )}
       <AddMaintenanceDialog c={c} open={adding} onClose={() => setAdding(false)} />
-      <Dialog
+      <ConfirmDialog
         open={removing !== null}
-        onClose={() => {
-          setRemoving(null);
-          setError(undefined);
-        }}
+        onClose={() => setRemoving(null)}
         title="Remove this maintenance window?"
-        role="alertdialog"
-        actions={
-          <>
-            <button type="button" className="btn" onClick={() => setRemoving(null)} data-autofocus>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={remove.isPending}
-              onClick={async () => {
-                if (!removing) return;
-                try {
-                  await remove.mutateAsync({ id: removing.id });
-                  setRemoving(null);
-                } catch (err) {
-                  setError(errorMessage(err));
-                }
-              }}
-            >
-              Remove
-            </button>
-          </>
-        }
+        confirmLabel="Remove"
+        onConfirm={async () => {
+          if (removing) await remove.mutateAsync({ id: removing.id });
+        }}
       >
         {removing ? (
           <p>
@@ -132,8 +109,7 @@ export function MaintenanceCard({ c, canOperate }: { c: ComponentDetail; canOper
             that time.
           </p>
         ) : null}
-        <FormError message={error} />
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -3,10 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
-import { errorMessage } from "@/components/trpc/errors";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { IconKey, IconRefresh } from "@/components/ui/icons";
 import { formatInterval } from "./format";
 import type { ComponentDetail } from "./types";
@@ -48,7 +46,6 @@ export function PushCard({ c, canOperate }: { c: ComponentDetail; canOperate: bo
   const trpc = useTRPC();
   const [token, setToken] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string>();
   const rotate = useMutation(trpc.health.rotatePushToken.mutationOptions());
   const grace = typeof c.config.graceMs === "number" ? c.config.graceMs : 0;
   return (
@@ -78,42 +75,19 @@ export function PushCard({ c, canOperate }: { c: ComponentDetail; canOperate: bo
           </div>
         ) : null}
       </div>
-      <Dialog
+      <ConfirmDialog
         open={confirming}
-        onClose={() => {
-          setConfirming(false);
-          setError(undefined);
-        }}
+        onClose={() => setConfirming(false)}
         title="Rotate the heartbeat token?"
-        role="alertdialog"
-        actions={
-          <>
-            <button type="button" className="btn" onClick={() => setConfirming(false)} data-autofocus>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={rotate.isPending}
-              data-testid="confirm-rotate"
-              onClick={async () => {
-                try {
-                  const res = await rotate.mutateAsync({ id: c.id });
-                  setToken(res.pushToken);
-                  setConfirming(false);
-                } catch (err) {
-                  setError(errorMessage(err));
-                }
-              }}
-            >
-              Rotate token
-            </button>
-          </>
-        }
+        confirmLabel="Rotate token"
+        confirmTestId="confirm-rotate"
+        onConfirm={async () => {
+          const res = await rotate.mutateAsync({ id: c.id });
+          setToken(res.pushToken);
+        }}
       >
         <p>The current URL stops working at once: the job&apos;s heartbeats are refused until it uses the new URL, and the component turns unhealthy when its interval runs out.</p>
-        <FormError message={error} />
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }
