@@ -22,19 +22,26 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-let cached: Env | undefined;
-
-export function env(): Env {
-  if (!cached) {
-    const parsed = envSchema.safeParse(process.env);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      throw new Error(`Invalid environment: ${fields}`);
+/**
+ * A getter for one section of the environment: parsed on first use and then
+ * kept, so a malformed value fails at start with every bad field named.
+ */
+export function envSection<S extends z.ZodType>(schema: S): () => z.output<S> {
+  let cached: { value: z.output<S> } | undefined;
+  return () => {
+    if (!cached) {
+      const parsed = schema.safeParse(process.env);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        throw new Error(`Invalid environment: ${fields}`);
+      }
+      cached = { value: parsed.data };
     }
-    cached = parsed.data;
-  }
-  return cached;
+    return cached.value;
+  };
 }
+
+export const env: () => Env = envSection(envSchema);
 
 export function authSecret(): string {
   const e = env();

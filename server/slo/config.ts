@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envSection } from "../config/env";
 
 /**
  * The SLO loops' settings, from the environment (parsed once; malformed values
@@ -15,15 +16,4 @@ const schema = z.object({
 
 export type SloEnv = z.infer<typeof schema>;
 
-let cached: SloEnv | undefined;
-
-export function sloEnv(): SloEnv {
-  if (!cached) {
-    const parsed = schema.safeParse(process.env);
-    if (!parsed.success) {
-      throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    }
-    cached = parsed.data;
-  }
-  return cached;
-}
+export const sloEnv: () => SloEnv = envSection(schema);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envSection } from "../../config/env";
 
 /**
  * The prober's settings, from the environment (parsed once; malformed values
@@ -21,15 +22,4 @@ const schema = z.object({
 
 export type ProberEnv = z.infer<typeof schema>;
 
-let cached: ProberEnv | undefined;
-
-export function proberEnv(): ProberEnv {
-  if (!cached) {
-    const parsed = schema.safeParse(process.env);
-    if (!parsed.success) {
-      throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    }
-    cached = parsed.data;
-  }
-  return cached;
-}
+export const proberEnv: () => ProberEnv = envSection(schema);
