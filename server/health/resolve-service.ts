@@ -1,18 +1,37 @@
-import { eq, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import { eq, or, sql } from "drizzle-orm";
+import type { DbOrTx, Tx } from "@/db/client";
 import { services } from "@/db/schema";
 import type { AuditEntry } from "../audit/record-audit";
+import { isUuid } from "../core/is-uuid";
+import { AppError } from "../errors";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type ServiceRef = { id: string; name: string };
+
+/**
+ * A service by id or (case-insensitive) name, or null. Unlike resolveService it
+ * never creates one: a token, policy or override for a mistyped name must fail,
+ * not invent a service.
+ */
+export async function findService(db: DbOrTx, ref: string): Promise<ServiceRef | null> {
+  const byId = isUuid(ref) ? eq(services.id, ref) : undefined;
+  const rows = await db
+    .select({ id: services.id, name: services.name })
+    .from(services)
+    .where(or(byId, eq(sql`lower(${services.name})`, ref.trim().toLowerCase())));
+  return rows.find((r) => r.id === ref) ?? rows[0] ?? null;
+}
+
+/** The service or a NOT_FOUND naming the form field that referred to it. */
+export async function requireService(db: DbOrTx, ref: string, field = "service"): Promise<ServiceRef> {
+  const s = await findService(db, ref);
+  if (!s) throw new AppError("NOT_FOUND", `No service named ${ref}`, { fieldErrors: { [field]: [`No service named ${ref}`] } });
+  return s;
+}
 
 /** A component names its service by id or by name; a new name creates the service (audited). */
-export async function resolveService(tx: Tx, ref: string, audit: (e: AuditEntry) => Promise<void>): Promise<{ id: string; name: string }> {
-  if (uuidPattern.test(ref)) {
-    const [byId] = await tx.select({ id: services.id, name: services.name }).from(services).where(eq(services.id, ref));
-    if (byId) return byId;
-  }
-  const [byName] = await tx.select({ id: services.id, name: services.name }).from(services).where(eq(sql`lower(${services.name})`, ref.toLowerCase()));
-  if (byName) return byName;
+export async function resolveService(tx: Tx, ref: string, audit: (e: AuditEntry) => Promise<void>): Promise<ServiceRef> {
+  const found = await findService(tx, ref);
+  if (found) return found;
   const [created] = await tx
     .insert(services)
     .values({ name: ref })
@@ -23,7 +42,7 @@ export async function resolveService(tx: Tx, ref: string, audit: (e: AuditEntry)
     return created;
   }
   // Created concurrently by another transaction.
-  const [again] = await tx.select({ id: services.id, name: services.name }).from(services).where(eq(sql`lower(${services.name})`, ref.toLowerCase()));
+  const again = await findService(tx, ref);
   if (!again) throw new Error(`service ${ref} vanished`);
   return again;
 }

@@ -7,50 +7,22 @@
  * effect at once instead of after the next evaluation cycle.
  */
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import type { Sql } from "postgres";
-import { type Db, type DbOrTx, getSql } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { gateOverrides, services, users } from "@/db/schema";
 import { type VerbCtx, mutation } from "../core/verb";
 import { AppError } from "../errors";
+import { findService, requireService } from "../health/resolve-service";
 import { policiesBySlo, tierInEffect } from "./policy-tiers";
 import { gateOverrideInput, overrideIdInput } from "./schemas";
 import type { GateAnswer, GateReason, OverrideView } from "./types";
 
 type Args = { ctx: VerbCtx; input: unknown };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * A service by id or (case-insensitive) name, or null. Unlike resolveService it
- * never creates one: a token, policy or override for a mistyped name must fail,
- * not invent a service.
- */
-export async function findService(db: DbOrTx, ref: string): Promise<{ id: string; name: string } | null> {
-  const byId = uuidPattern.test(ref) ? eq(services.id, ref) : undefined;
-  const rows = await db
-    .select({ id: services.id, name: services.name })
-    .from(services)
-    .where(or(byId, eq(sql`lower(${services.name})`, ref.trim().toLowerCase())));
-  return rows.find((r) => r.id === ref) ?? rows[0] ?? null;
-}
-
-/** The service or a NOT_FOUND naming the form field that referred to it. */
-export async function requireService(db: DbOrTx, ref: string, field = "service"): Promise<{ id: string; name: string }> {
-  const s = await findService(db, ref);
-  if (!s) throw new AppError("NOT_FOUND", `No service named ${ref}`, { fieldErrors: { [field]: [`No service named ${ref}`] } });
-  return s;
-}
-
-/** The raw postgres.js client behind a drizzle handle (policiesBySlo is written for it). */
-export function rawSql(db: Db): Sql {
-  return (db as Db & { $client?: Sql }).$client ?? getSql();
-}
-
 /** `service` is an id or a name. */
 export async function gateAnswer(db: Db, service: string, now: Date = new Date()): Promise<GateAnswer> {
   const svc = await findService(db, service);
   if (!svc) throw new AppError("NOT_FOUND", `No service named ${service}`);
-  const sqlc = rawSql(db);
+  const sqlc = db.$client;
   const slos = await sqlc<{ id: string; key: string; name: string; remaining: number | null }[]>`
     select s.id, s.key, s.name, st.remaining
     from slos s left join slo_status st on st.slo_id = s.id

@@ -18,6 +18,7 @@
  */
 import type { Sql, TransactionSql } from "postgres";
 import { AppError, type FieldErrors } from "../errors";
+import { isUuid } from "../core/is-uuid";
 import { zodFieldErrors } from "../core/verb";
 import { DAY_MS, MINUTE_MS } from "./math/time";
 import { type SliBatchInput, sliBatchInput } from "./schemas";
@@ -34,8 +35,6 @@ export interface IngestResult {
   /** distinct (SLO, minute) buckets touched */
   minutes: number;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function reject(errors: FieldErrors, invalidEvents: number): never {
   const keys = Object.keys(errors);
@@ -71,7 +70,7 @@ type SloRow = { id: string; key: string; service_id: string; source: string | nu
  * from being deleted until the counts are in (the hour/day rollups reference them).
  */
 async function resolveSlos(tx: TransactionSql, refs: string[]): Promise<Map<string, SloRow>> {
-  const ids = refs.filter((r) => uuidPattern.test(r));
+  const ids = refs.filter(isUuid);
   const keys = refs.map((r) => r.toLowerCase());
   const rows = await tx<SloRow[]>`
     select id, key, service_id, sli->>'source' as source from slos

@@ -11,7 +11,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { errorBudgetPolicies, services, slos } from "@/db/schema";
 import { type VerbCtx, mutation } from "../core/verb";
 import { AppError } from "../errors";
-import { requireService } from "./gate";
+import { requireService } from "../health/resolve-service";
 import { type PolicyTier, policyIdInput, policyInput, policyTiers } from "./schemas";
 import type { PolicyView } from "./types";
 

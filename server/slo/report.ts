@@ -18,7 +18,7 @@ import { budgetFigures } from "./math/budget";
 import { mergeExcludedRanges } from "./math/adjustments";
 import { DAY_MS, MINUTE_MS, floorTo } from "./math/time";
 import { readSpans, spanKey, type SpanRequest } from "./evaluator/read-counts";
-import { requireService } from "./gate";
+import { requireService } from "../health/resolve-service";
 import { reportCsv, reportFilename, reportMarkdown } from "./report-format";
 import type { BudgetingMethodName, reportInput } from "./schemas";
 import type { ReportRow, ServiceReport } from "./types";

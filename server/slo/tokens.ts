@@ -10,7 +10,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { apiTokens, services } from "@/db/schema";
 import { type VerbCtx, mutation } from "../core/verb";
 import { AppError } from "../errors";
-import { requireService } from "./gate";
+import { requireService } from "../health/resolve-service";
 import { createTokenInput, tokenIdInput, tokenScopes } from "./schemas";
 import type { TokenView } from "./types";
 

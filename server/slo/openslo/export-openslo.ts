@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { services, slos } from "@/db/schema";
-import { requireService } from "../gate";
+import { requireService } from "../../health/resolve-service";
 import type { openSloExportInput } from "../schemas";
 import { toDefinition } from "../slo-row";
 import { stringifyDocuments, toOpenSloDocument } from "./to-openslo";
