@@ -10,7 +10,6 @@ export const IconPause = makeIcon("Pause", (
 export const IconPlay = makeIcon("Play", <path d="M7 4v16l13-8z" />);
 export const IconWrench = makeIcon("Wrench", <path d="M14.7 6.3a4 4 0 0 0-5.4 5.2L3 17.8 6.2 21l6.3-6.3a4 4 0 0 0 5.2-5.4l-2.6 2.6-2.8-.7-.7-2.8z" />);
 export const IconUpload = makeIcon("Upload", <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M17 8l-5-5-5 5M12 3v12" />);
-export const IconDownload = makeIcon("Download", <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3" />);
 export const IconSearch = makeIcon("Search", (
   <>
     <circle cx="11" cy="11" r="7" />

@@ -7,59 +7,26 @@ import { errorMessage } from "@/components/trpc/errors";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { IconCheckCircle } from "@/components/ui/icons";
+import { DownloadButton } from "@/components/ui/download-button";
 import styles from "./health.module.css";
-import { IconDownload } from "./icons";
 import { serverFieldErrors } from "./server-errors";
 
 const FILE_NAME = "bulwark-components.yaml";
-
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Every component as YAML that Import accepts again (secrets are not exported). */
 export function ExportButton() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   return (
-    <>
-      <button
-        type="button"
-        className="btn"
-        disabled={busy}
-        data-testid="export-yaml"
-        title={error ?? `Download every component as ${FILE_NAME}`}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
-            const { yaml } = await queryClient.fetchQuery(trpc.health.exportYaml.queryOptions(undefined, { staleTime: 0, gcTime: 0 }));
-            download(yaml, FILE_NAME);
-          } catch (err) {
-            setError(errorMessage(err));
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        {busy ? <span className="spinner" aria-hidden="true" /> : <IconDownload />}
-        Export YAML
-      </button>
-      {error ? (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </>
+    <DownloadButton
+      label="Export YAML"
+      title={`Download every component as ${FILE_NAME}`}
+      testId="export-yaml"
+      fetchFile={async () => {
+        const { yaml } = await queryClient.fetchQuery(trpc.health.exportYaml.queryOptions(undefined, { staleTime: 0, gcTime: 0 }));
+        return { text: yaml, filename: FILE_NAME, mime: "application/yaml" };
+      }}
+    />
   );
 }
 

@@ -12,8 +12,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { useNow } from "@/components/ui/use-now";
 import { gateOverrideInput } from "@/server/slo/schemas";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { formatBudget } from "./format";
 import { IconGate } from "./icons";
+import { GateReasons } from "./gate-reasons";
 import styles from "./slo.module.css";
 import type { OverrideRow } from "./types";
 
@@ -189,24 +189,7 @@ export function GateCheckCard({ services }: { services: Array<{ id: string; name
               {g.allowed ? "200 allowed" : "423 frozen"}
               {g.override ? <span className="badge badge-warn">override active</span> : null}
             </div>
-            {g.reasons.length > 0 ? (
-              <ul className={styles.reasons}>
-                {g.reasons.map((r, i) => (
-                  <li key={i}>
-                    {r.slo.name}: {r.tier} ({formatBudget(r.remaining)} left)
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {g.warnings.length > 0 ? (
-              <ul className={styles.reasons}>
-                {g.warnings.map((r, i) => (
-                  <li key={i} className="muted">
-                    {r.slo.name}: {r.tier} ({r.action})
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <GateReasons gate={g} />
           </div>
         ) : null}
         <div>

@@ -7,10 +7,9 @@ import { useTRPC } from "@/components/trpc/client";
 import { errorMessage } from "@/components/trpc/errors";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/field";
-import { IconChevronRight, IconTarget } from "@/components/ui/icons";
+import { IconChevronRight, IconDownload, IconTarget } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { IconDownload } from "@/components/health/icons";
-import { downloadText } from "./download";
+import { downloadText } from "@/components/ui/download";
 import { formatBudget, formatObjective, formatSli, utcMonth } from "./format";
 import styles from "./slo.module.css";
 

@@ -9,14 +9,15 @@ import { errorMessage } from "@/components/trpc/errors";
 import { FormError } from "@/components/ui/field";
 import { IconCheckCircle, IconChevronRight, IconXCircle } from "@/components/ui/icons";
 import { DateTime, RelativeTime } from "@/components/ui/relative-time";
-import { IconDownload, IconEdit, IconTrash } from "@/components/health/icons";
+import { IconEdit, IconTrash } from "@/components/health/icons";
 import { useRole } from "@/components/health/use-role";
 import { AdjustmentsCard } from "./adjustments-card";
 import { BudgetBar, budgetTone } from "./budget-bar";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { downloadText } from "./download";
+import { DownloadButton } from "@/components/ui/download-button";
 import { ExportOpenSloButton } from "./export-button";
 import { formatBudget, formatBurn, formatMinutes, formatObjective, formatSli, methodLabel, sourceLabel, windowLabel } from "./format";
+import { GateReasons } from "./gate-reasons";
 import { IconGate } from "./icons";
 import { SloCharts } from "./slo-charts";
 import styles from "./slo.module.css";
@@ -195,24 +196,7 @@ function GateCard({ d }: { d: SloDetailData }) {
             Override until <DateTime date={g.override.expiresAt} />: {g.override.justification}
           </p>
         ) : null}
-        {g.reasons.length > 0 ? (
-          <ul className={styles.reasons}>
-            {g.reasons.map((r, i) => (
-              <li key={i}>
-                <Link href={`/slos/${r.slo.id}`}>{r.slo.name}</Link>: {r.tier} <span className="faint">({formatBudget(r.remaining)} left, {r.policy})</span>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {g.warnings.length > 0 ? (
-          <ul className={styles.reasons}>
-            {g.warnings.map((r, i) => (
-              <li key={i} className="muted">
-                {r.slo.name}: {r.tier} ({r.action})
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <GateReasons gate={g} />
         <dl className="kv">
           <dt>Policy</dt>
           <dd>
@@ -434,38 +418,16 @@ function LabelsCard({ d }: { d: SloDetailData }) {
 function PrometheusRulesButton({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   return (
-    <>
-      <button
-        type="button"
-        className="btn"
-        disabled={busy}
-        data-testid="prometheus-rules"
-        title={error ?? "Recording rules and multi-window burn-rate alerts for Prometheus"}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
-            const r = await queryClient.fetchQuery(trpc.slo.prometheusRules.queryOptions({ id }, { staleTime: 0, gcTime: 0 }));
-            downloadText(r.yaml, r.filename, "application/yaml");
-          } catch (err) {
-            setError(errorMessage(err));
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        {busy ? <span className="spinner" aria-hidden="true" /> : <IconDownload />}
-        Prometheus rules
-      </button>
-      {error ? (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </>
+    <DownloadButton
+      label="Prometheus rules"
+      title="Recording rules and multi-window burn-rate alerts for Prometheus"
+      testId="prometheus-rules"
+      fetchFile={async () => {
+        const r = await queryClient.fetchQuery(trpc.slo.prometheusRules.queryOptions({ id }, { staleTime: 0, gcTime: 0 }));
+        return { text: r.yaml, filename: r.filename, mime: "application/yaml" };
+      }}
+    />
   );
 }
 

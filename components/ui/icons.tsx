@@ -29,6 +29,7 @@ export function makeIcon(name: string, body: ReactNode) {
   return Icon;
 }
 
+export const IconDownload = makeIcon("Download", <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3" />);
 export const IconOverview = makeIcon("Overview", (
   <>
     <rect x="3" y="3" width="7" height="9" rx="1" />
