@@ -3,15 +3,16 @@
  * worker's evaluator), history from the hour/day rollups: no read here scans
  * minute rows except to subtract excluded ranges.
  */
-import { desc, eq, sql as dsql } from "drizzle-orm";
+import { and, desc, eq, gt, lt, sql as dsql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
-import { budgetEvents, services, sliSourceCursors, sloStatus, slos } from "@/db/schema";
+import { budgetAdjustments, budgetEvents, services, sliSourceCursors, sloStatus, slos } from "@/db/schema";
 import { AppError } from "../errors";
 import { budgetFigures, type BudgetingMethod } from "./math/budget";
 import { effectiveRules, windowLabel } from "./math/burn-alerts";
 import { DAY_MS, HOUR_MS, floorTo } from "./math/time";
 import { resolveWindow } from "./math/windows";
+import { excludedPerPeriod } from "./excluded-counts";
 import { gateAnswer } from "./gate";
 import { policiesBySlo } from "./policy-tiers";
 import { type listSlosInput, type seriesInput, type SloStateName, SPARK_DAYS, sliSpec } from "./schemas";
@@ -265,26 +266,22 @@ export async function sloSeries(db: Db, input: z.output<typeof seriesInput>): Pr
     where slo_id = ${input.id} and ${col} >= ${new Date(start).toISOString()}::timestamptz and ${col} < ${new Date(end).toISOString()}::timestamptz`)) as unknown as Array<{ t: string; good: number; total: number }>;
   const byT = new Map(rows.map((r) => [Number(r.t), { good: Number(r.good), total: Number(r.total) }]));
 
-  // Excluded minutes per period, subtracted so the chart agrees with the budget figures.
-  if (adjustments.length > 0) {
-    const threshold = row.timesliceTarget ?? 1;
-    const excluded = (await db.execute(dsql`
-      select extract(epoch from date_trunc(${resolution}, m.minute, 'UTC')) * 1000 as t,
-             sum(case ${row.budgetingMethod}::text
-                   when 'occurrences' then m.good
-                   when 'timeslices' then (m.total > 0 and m.good >= ${threshold} * m.total)::int
-                   else case when m.total > 0 then m.good / m.total else 0 end end) as good,
-             sum(case when ${row.budgetingMethod}::text = 'occurrences' then m.total else (m.total > 0)::int end) as total
-      from sli_minutes m
-      where m.slo_id = ${input.id} and m.minute >= ${new Date(start).toISOString()}::timestamptz and m.minute < ${new Date(end).toISOString()}::timestamptz
-        and exists (select 1 from budget_adjustments a where a.slo_id = m.slo_id and m.minute < a.end_at and m.minute + interval '1 minute' > a.start_at)
-      group by 1`)) as unknown as Array<{ t: string; good: number; total: number }>;
-    for (const x of excluded) {
-      const p = byT.get(Number(x.t));
-      if (p) {
-        p.good = Math.max(0, p.good - Number(x.good));
-        p.total = Math.max(0, p.total - Number(x.total));
-      }
+  // Excluded time per period, subtracted so the chart agrees with the budget figures.
+  const overlapping = await db
+    .select({ start: budgetAdjustments.startAt, end: budgetAdjustments.endAt })
+    .from(budgetAdjustments)
+    .where(and(eq(budgetAdjustments.sloId, input.id), lt(budgetAdjustments.startAt, new Date(end)), gt(budgetAdjustments.endAt, new Date(start))));
+  const excluded = await excludedPerPeriod(
+    db.$client,
+    overlapping.map((a) => ({ sloId: input.id, sliced, start: a.start, end: a.end })),
+    { start, end },
+    unit,
+  );
+  for (const x of excluded) {
+    const p = byT.get(x.t);
+    if (p) {
+      p.good = Math.max(0, p.good - x.good);
+      p.total = Math.max(0, p.total - x.total);
     }
   }
 

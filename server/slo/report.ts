@@ -15,9 +15,8 @@ import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { budgetFigures } from "./math/budget";
-import { mergeExcludedRanges } from "./math/adjustments";
-import { DAY_MS, MINUTE_MS, floorTo } from "./math/time";
-import { readSpans, spanKey, type SpanRequest } from "./evaluator/read-counts";
+import { excludedPerPeriod } from "./excluded-counts";
+import { DAY_MS, MINUTE_MS } from "./math/time";
 import { requireService } from "../health/resolve-service";
 import { reportCsv, reportFilename, reportMarkdown } from "./report-format";
 import type { BudgetingMethodName, reportInput } from "./schemas";
@@ -85,14 +84,7 @@ async function dailyCounts(db: Db, serviceId: string, start: Date, end: Date): P
   return [...byKey.values()];
 }
 
-/**
- * What the service's adjustments take out of each day, read like the
- * evaluator reads windows: merged ranges, cut at UTC midnights, each piece
- * tiled from hour rollups and edge minutes (readSpans). Rollups are kept long
- * after minute rows are dropped (62 days), so a report of an old month still
- * subtracts the whole hours of its drills; only partial-hour edges need the
- * minutes, and read as empty once those are gone.
- */
+/** The service's adjustments overlapping the month, taken out of each day (excluded-counts.ts). */
 async function excludedPerDay(db: Db, serviceId: string, start: Date, end: Date): Promise<DayCounts[]> {
   const adjustments = await rows<{ slo_id: string; start_at: string | Date; end_at: string | Date; sliced: boolean }>(
     db,
@@ -100,29 +92,9 @@ async function excludedPerDay(db: Db, serviceId: string, start: Date, end: Date)
         from budget_adjustments a join slos s on s.id = a.slo_id
         where s.service_id = ${serviceId} and a.start_at < ${end.toISOString()}::timestamptz and a.end_at > ${start.toISOString()}::timestamptz`,
   );
-  const bySlo = new Map<string, { sliced: boolean; ranges: Array<{ start: Date; end: Date }> }>();
-  for (const a of adjustments) {
-    const e = bySlo.get(a.slo_id) ?? { sliced: a.sliced, ranges: [] };
-    e.ranges.push({ start: new Date(a.start_at), end: new Date(a.end_at) });
-    bySlo.set(a.slo_id, e);
-  }
-  const pieces: Array<SpanRequest & { day: number; sliced: boolean }> = [];
-  for (const [sloId, { sliced, ranges }] of bySlo) {
-    for (const r of mergeExcludedRanges(ranges)) {
-      for (let a = Math.max(r.start, start.getTime()); a < Math.min(r.end, end.getTime()); ) {
-        const day = floorTo(a, DAY_MS);
-        const b = Math.min(r.end, end.getTime(), day + DAY_MS);
-        pieces.push({ sloId, start: a, end: b, day, sliced });
-        a = b;
-      }
-    }
-  }
-  if (pieces.length === 0) return [];
-  const counts = await readSpans(db.$client, pieces);
-  return pieces.map((p) => {
-    const c = counts.get(spanKey(p.sloId, p.start, p.end));
-    return { sloId: p.sloId, day: p.day, good: (p.sliced ? c?.sliceGood : c?.good) ?? 0, total: (p.sliced ? c?.sliceTotal : c?.total) ?? 0 };
-  });
+  const ranges = adjustments.map((a) => ({ sloId: a.slo_id, sliced: a.sliced, start: new Date(a.start_at), end: new Date(a.end_at) }));
+  const per = await excludedPerPeriod(db.$client, ranges, { start: start.getTime(), end: end.getTime() }, DAY_MS);
+  return per.map((p) => ({ sloId: p.sloId, day: p.t, good: p.good, total: p.total }));
 }
 
 async function countsBySlo(db: Db, query: ReturnType<typeof sql>): Promise<Map<string, number>> {
