@@ -41,7 +41,7 @@ export function LatencyChart({ id }: { id: string }) {
         <span className="muted num">{q.data ? `${checks.toLocaleString()} checks, ${failures.toLocaleString()} failed` : ""}</span>
         {q.isFetching ? <span className="spinner faint" aria-label="Loading" /> : null}
         <span className="spacer" />
-        <div className={styles.segmented} role="group" aria-label="Time range">
+        <div className="segmented" role="group" aria-label="Time range">
           {ranges.map((r) => (
             <button key={r.key} type="button" aria-pressed={range === r.key} title={r.title} onClick={() => setRange(r.key)} data-testid={`range-${r.key}`}>
               {r.label}

@@ -82,7 +82,7 @@ export function SloCharts({ detail }: { detail: SloDetailData }) {
         <h2 id="charts-title">SLI and error budget</h2>
         {q.isFetching ? <span className="spinner faint" aria-label="Loading" /> : null}
         <span className="spacer" />
-        <div className={styles.segmented} role="group" aria-label="Time range">
+        <div className="segmented" role="group" aria-label="Time range">
           {ranges.map((r) => (
             <button key={r.days} type="button" aria-pressed={days === r.days} title={r.title} onClick={() => setDays(r.days)} data-testid={`range-${r.days}d`}>
               {r.label}
