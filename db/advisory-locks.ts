@@ -14,4 +14,8 @@ export const advisoryLocks = {
   sloSources: 7_242_006,
   /** creating and dropping sli_minutes month partitions */
   sliPartitions: 7_242_007,
+  /** one operation runner per cluster: pg_try_advisory_lock(clusterOperations, hashtext(cluster_id)) held on a reserved connection */
+  clusterOperations: 7_242_008,
+  /** one cluster observer cycle at a time across workers */
+  clusterObserver: 7_242_009,
 } as const;

@@ -4,3 +4,4 @@ export * from "./events";
 export * from "./workers";
 export * from "./health";
 export * from "./slo";
+export * from "./clusters";

@@ -9,11 +9,11 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const healthStates = ["healthy", "degraded", "unhealthy", "unknown", "paused", "maintenance"] as const;
 export type HealthState = (typeof healthStates)[number];
 
-const host = z.string().trim().min(1, "Enter a host").max(253).regex(/^[A-Za-z0-9._:-]+$/, "Not a valid host name or address");
-const port = z.coerce.number().int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535");
+export const host = z.string().trim().min(1, "Enter a host").max(253).regex(/^[A-Za-z0-9._:-]+$/, "Not a valid host name or address");
+export const port = z.coerce.number().int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535");
 const secret = z.string().max(500).optional();
 
-const urlWith = (protocols: string[], message: string) =>
+export const urlWith = (protocols: string[], message: string) =>
   z
     .string()
     .trim()

@@ -1,5 +1,6 @@
 import { router } from "../trpc/init";
 import { auditRouter } from "./audit";
+import { clustersRouter } from "./clusters";
 import { labRouter } from "./lab";
 import { healthRouter } from "./health";
 import { liveRouter } from "./live";
@@ -15,6 +16,7 @@ export const appRouter = router({
   live: liveRouter,
   lab: labRouter,
   slo: sloRouter,
+  clusters: clustersRouter,
 });
 
 export type AppRouter = typeof appRouter;
