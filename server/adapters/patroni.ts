@@ -27,7 +27,7 @@ const member = z.object({
   lag: z.union([z.number(), z.string()]).optional(),
   pending_restart: z.boolean().optional(),
 });
-const cluster = z.object({
+export const patroniClusterDocument = z.object({
   members: z.array(member),
   pause: z.boolean().optional(),
   scheduled_switchover: z.object({ at: z.string().optional(), from: z.string().optional(), to: z.string().optional() }).optional(),
@@ -64,12 +64,12 @@ export const patroniProbe: Probe<PatroniConfig> = (config, ctx) =>
       return { ok: true, latencyMs, message: `/health: ${summary || "status 200"}`, details };
     }
     if (res.status !== 200) return failure(started, `/cluster: status ${res.status}, expected 200`);
-    const parsed = cluster.safeParse(parseJson(res.body.text));
+    const parsed = patroniClusterDocument.safeParse(parseJson(res.body.text));
     if (!parsed.success) return failure(started, "/cluster: not a Patroni cluster document");
     return judge(parsed.data, config, elapsedMs(started));
   });
 
-function judge(c: z.infer<typeof cluster>, config: PatroniConfig, latencyMs: number): ProbeResult {
+function judge(c: z.infer<typeof patroniClusterDocument>, config: PatroniConfig, latencyMs: number): ProbeResult {
   const members = c.members.map((m) => ({
     name: m.name,
     role: m.role,
@@ -107,7 +107,8 @@ function judge(c: z.infer<typeof cluster>, config: PatroniConfig, latencyMs: num
   };
 }
 
-function headersFor(config: PatroniConfig): Record<string, string> {
+/** Shared with the Patroni cluster driver (server/adapters/patroni-cluster). */
+export function headersFor(config: Pick<PatroniConfig, "username" | "password">): Record<string, string> {
   const headers: Record<string, string> = { "user-agent": USER_AGENT, accept: "application/json" };
   if (config.username) {
     const password = config.password ? unseal(config.password) : "";
@@ -116,7 +117,7 @@ function headersFor(config: PatroniConfig): Record<string, string> {
   return headers;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -16,13 +16,29 @@ export const adapterLabels: Record<ClusterAdapterName, string> = {
 };
 
 const secret = z.string().max(1000).optional();
+/** On edit a secret may carry the redaction marker, meaning "keep the stored value" (equals REDACTED in server/crypto/secrets.ts; not imported, to keep node:crypto out of client bundles). */
+const REDACTED_MARKER = "••••••";
+const keepSecret = <T extends z.ZodType>(s: T) => z.union([z.literal(REDACTED_MARKER), s]);
 const memberName = z
   .string()
   .trim()
   .min(1, "Enter a member name")
   .max(63)
   .regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, dot, dash or underscore");
-const pgUrl = urlWith(["postgres:", "postgresql:"], "Use a postgres:// connection URL");
+/** A postgres:// URL; several hosts separated by commas (libpq's multi-host form) are fine: only the first is checked by URL parsing. */
+const pgUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((u) => {
+    const m = /^(postgres(?:ql)?:\/\/(?:[^@/]*@)?)([^/?]*)(.*)$/.exec(u);
+    if (!m) return false;
+    try {
+      return new URL(`${m[1]}${(m[2] ?? "").split(",")[0]}${m[3]}`).hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, "Use a postgres:// connection URL (several hosts separated by commas are fine)");
 
 export const postgresStreamingConfig = z.object({
   /** every member Bulwark may promote or demote; roles are observed, not configured */
@@ -43,7 +59,7 @@ export const postgresStreamingConfig = z.object({
   agentUrl: urlWith(["http:", "https:"], "Use the agent's http(s):// URL").optional(),
   agentToken: secret,
   /** where clients write (a router, or a multi-host URL with target_session_attrs=read-write): the write probe measures through it */
-  writeProbeUrl: pgUrl.optional(),
+  writeProbeUrl: keepSecret(pgUrl).optional(),
 });
 
 export const patroniClusterConfig = z.object({
@@ -52,7 +68,7 @@ export const patroniClusterConfig = z.object({
   username: z.string().max(100).optional(),
   password: secret,
   /** the leader's client path (e.g. HAProxy) for the write probe */
-  writeProbeUrl: pgUrl.optional(),
+  writeProbeUrl: keepSecret(pgUrl).optional(),
 });
 
 export const redisSentinelConfig = z.object({
@@ -112,6 +128,7 @@ export const preflightInput = z.object({
   kind: z.enum(["switchover", "failover"]),
   /** member name; default: the healthiest, least-lagging standby (switchover) / most advanced by LSN (failover) */
   candidate: memberName.optional(),
+  overrides: z.array(z.enum(overridableChecks)).max(overridableChecks.length).default([]),
 });
 
 export const switchoverInput = z.object({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { readLabFile } from "./lab-file";
 import { LAB_HOST } from "./sample-service";
-import { type LabServiceState, type LabStatus, type SetKnobsInput, labServiceState } from "./schemas";
+import { type LabServiceState, type LabStatus, type SetKnobsInput, labClustersState, labServiceState } from "./schemas";
 
 /**
  * The web process's side of the lab: finds it through lab.json (the
@@ -12,7 +12,7 @@ import { type LabServiceState, type LabStatus, type SetKnobsInput, labServiceSta
 export const LAB_OFF_REASON = "This server runs without the demo lab: it was started with --no-lab, or on an external database (DATABASE_URL), or not by npm start.";
 const TIMEOUT_MS = 5_000;
 
-const stateBody = z.object({ startedAt: z.coerce.date(), services: z.array(labServiceState) });
+const stateBody = z.object({ startedAt: z.coerce.date(), services: z.array(labServiceState), clusters: labClustersState.optional() });
 const errorBody = z.object({ error: z.string() });
 
 type Target = { base: string; token: string };

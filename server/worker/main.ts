@@ -10,6 +10,10 @@ import { log } from "../log";
 import { proberEnv } from "../health/prober/config";
 import { ensurePartitions } from "../health/prober/partitions";
 import { Prober } from "../health/prober/prober";
+import { LIVE_CHANNEL } from "../events/live-types";
+import { failoverEnv } from "../failover/config";
+import { ClusterObserver } from "../failover/observer";
+import { OperationRunner } from "../failover/runner";
 import { sloEnv } from "../slo/config";
 import { evaluateAll } from "../slo/evaluator/evaluate-all";
 import { pullSources } from "../slo/sources/pull-sources";
@@ -22,6 +26,7 @@ process.env.BULWARK_ROLE ??= "worker";
 const e = env();
 const pe = proberEnv();
 const se = sloEnv();
+const fe = failoverEnv();
 if (!e.DATABASE_URL) {
   log.fatal("DATABASE_URL is not set");
   process.exit(2);
@@ -104,6 +109,33 @@ if (se.BULWARK_SLO === "on") {
   );
 }
 
+// Switchovers and failovers: the runner claims due operations (every 250 ms, and at once when a
+// request's outbox NOTIFY arrives: the person who pressed the button is watching); the observer
+// keeps cluster_members current for preflight and the live pages.
+const operationRunner = fe.BULWARK_FAILOVER === "on" ? new OperationRunner(sql, { workerId: me.workerId }) : null;
+const clusterObserver = fe.BULWARK_FAILOVER === "on" ? new ClusterObserver(sql) : null;
+let unlistenOperations: (() => Promise<void>) | null = null;
+if (operationRunner && clusterObserver) {
+  const operationsLoop = new Loop({ name: "operations", intervalMs: 250, maxBackoffMs: 5_000, run: async () => void (await operationRunner.tick()) });
+  loops.push(
+    operationsLoop,
+    new Loop({
+      name: "cluster-observer",
+      intervalMs: fe.BULWARK_CLUSTER_OBSERVE_MS,
+      maxBackoffMs: 10_000,
+      run: async (signal) => void (await clusterObserver.cycle(signal)),
+    }),
+  );
+  try {
+    const l = await sql.listen(LIVE_CHANNEL, (payload) => {
+      if (payload.includes('"operation.requested"')) operationsLoop.wake();
+    });
+    unlistenOperations = l.unlisten;
+  } catch (err) {
+    log.warn({ err }, "could not LISTEN for operation requests; the runner picks them up on its 250 ms tick");
+  }
+}
+
 for (const l of loops) l.start();
 await prober?.start();
 log.info({ workerId: me.workerId, loops: [...loops.map((l) => l.name), ...(prober ? ["prober"] : [])] }, "worker started");
@@ -116,7 +148,9 @@ async function shutdown(signal: string): Promise<void> {
   await beat(sql, me, "stopping", snapshot()).catch(() => undefined);
   // The prober first: it finishes checks in flight, writes them, and hands its shards back at once.
   await prober?.stop(8_000).catch((err: unknown) => log.warn({ err }, "prober stop failed"));
-  await Promise.all(loops.map((l) => l.stop(8_000)));
+  await unlistenOperations?.().catch(() => undefined);
+  await Promise.all([...loops.map((l) => l.stop(8_000)), operationRunner?.drain(8_000)]);
+  await clusterObserver?.close().catch(() => undefined);
   // Say goodbye, so the dashboard shows "stopped" at once instead of waiting for the heartbeat to go stale.
   await beat(sql, me, "stopped", snapshot()).catch((err: unknown) => log.warn({ err }, "final heartbeat failed"));
   await closeDb().catch(() => undefined);

@@ -1,0 +1,179 @@
+import { NeedsAttention, type ClusterObservation, type MemberObservation, type StepContext } from "@/server/failover/types";
+import type { AgentClient } from "./agent-client";
+import { formatLsn, parseLsn } from "./lsn";
+import type { MemberConnections } from "./member-sql";
+
+export type StepOptions = {
+  /** how long the candidate may take to replay the fenced primary's last WAL */
+  catchUpTimeoutMs?: number;
+  promoteTimeoutMs?: number;
+  /** how long a restarted old primary may take to stream before it is re-cloned */
+  rejoinTimeoutMs?: number;
+  recloneTimeoutMs?: number;
+};
+
+export type Deps = {
+  conns: MemberConnections;
+  agent: AgentClient | null;
+  opts: Required<StepOptions>;
+  observe: (signal?: AbortSignal) => Promise<ClusterObservation>;
+};
+
+export const defaultStepOptions: Required<StepOptions> = { catchUpTimeoutMs: 10_000, promoteTimeoutMs: 60_000, rejoinTimeoutMs: 15_000, recloneTimeoutMs: 120_000 };
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("operation cancelled"));
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new Error("operation cancelled"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export function memberOf(obs: ClusterObservation, name: string): MemberObservation {
+  const m = obs.members.find((x) => x.name === name);
+  if (!m) throw new Error(`${name} is not a member of this cluster`);
+  return m;
+}
+
+export const names = (ms: MemberObservation[]): string => ms.map((m) => m.name).join(", ");
+
+/** Runs one statement on a member, recording it as the operator's psql line first. */
+export async function sqlOn<T extends object = Record<string, unknown>>(ctx: StepContext, d: Deps, member: string, statement: string): Promise<T[]> {
+  ctx.command(d.conns.psql(member, statement));
+  return d.conns.run(member, "admin", (sql) => sql.unsafe<T[]>(statement));
+}
+
+/** Polls `check` every `everyMs` until it returns a value or the deadline passes (errors count as "not yet"). */
+export async function pollUntil<T>(ctx: StepContext, everyMs: number, timeoutMs: number, check: () => Promise<T | null>): Promise<T | null> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== null) return v;
+    } catch {
+      // a member restarting or a connection dropped: the next poll retries
+    }
+    if (performance.now() >= deadline) return null;
+    await sleep(everyMs, ctx.signal);
+  }
+}
+
+// ---- fence ------------------------------------------------------------------
+
+/**
+ * SQL-only fence: new transactions default to read-only once the reload
+ * reaches them, and every other client session is ended (walsenders are not
+ * client backends and keep streaming). pg_terminate_backend waits up to 1 s
+ * for each to exit, so a commit in flight is in WAL before the LSN is read.
+ */
+export async function sqlFence(ctx: StepContext, d: Deps, member: string): Promise<string> {
+  await sqlOn(ctx, d, member, "ALTER SYSTEM SET default_transaction_read_only = on");
+  await sqlOn(ctx, d, member, "SELECT pg_reload_conf()");
+  // The postmaster reloads before our own backend does, so once our session sees it, new sessions do too.
+  const seen = await pollUntil(ctx, 5, 2_000, async () => {
+    const [r] = await d.conns.run(member, "admin", (sql) => sql<{ v: string }[]>`select current_setting('default_transaction_read_only') as v`);
+    return r?.v === "on" ? true : null;
+  });
+  if (!seen) ctx.log(`${member}: the reload had not reached our session after 2 s; terminating sessions anyway`);
+  const [t] = await sqlOn<{ n: number }>(
+    ctx, d, member,
+    "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) t",
+  );
+  ctx.log(`${member}: read-only by default now; ended ${t?.n ?? 0} client session(s)`);
+  const [l] = await sqlOn<{ lsn: string }>(ctx, d, member, "SELECT pg_current_wal_lsn()::text AS lsn");
+  if (!l) throw new Error(`${member} returned no WAL position`);
+  return l.lsn;
+}
+
+export async function sqlUnfence(ctx: StepContext, d: Deps, member: string): Promise<void> {
+  await sqlOn(ctx, d, member, "ALTER SYSTEM RESET default_transaction_read_only");
+  await sqlOn(ctx, d, member, "SELECT pg_reload_conf()");
+}
+
+/** After a promotion: a member that was once SQL-fenced keeps read-only in postgresql.auto.conf; a primary must not. */
+export async function ensureWritable(ctx: StepContext, d: Deps, member: string): Promise<void> {
+  const read = async () => {
+    const [r] = await d.conns.run(member, "admin", (sql) => sql<{ ro: string; rec: boolean }[]>`select current_setting('default_transaction_read_only') as ro, pg_is_in_recovery() as rec`);
+    return r;
+  };
+  const r = await read();
+  if (!r || r.rec) throw new Error(`${member} is still in recovery`);
+  if (r.ro !== "on") return;
+  ctx.log(`${member} defaults to read-only (an earlier SQL fence): resetting it`);
+  await sqlUnfence(ctx, d, member);
+  const ok = await pollUntil(ctx, 5, 2_000, async () => ((await read())?.ro === "off" ? true : null));
+  if (!ok) throw new Error(`${member} is still read-only after ALTER SYSTEM RESET default_transaction_read_only`);
+}
+
+// ---- promote ----------------------------------------------------------------
+
+const outOfRecovery = async (d: Deps, member: string): Promise<boolean> => {
+  const [r] = await d.conns.run(member, "admin", (sql) => sql<{ rec: boolean }[]>`select pg_is_in_recovery() as rec`);
+  return r?.rec === false;
+};
+
+/**
+ * Promotes the candidate exactly once. Re-observes first, every time: never
+ * while another member accepts writes, and not again when it already left
+ * recovery. `promoteRequestedAt` is persisted before pg_promote() so a run
+ * that dies right after asking knows it asked.
+ */
+export async function promoteCandidate(ctx: StepContext, d: Deps): Promise<string> {
+  const cand = ctx.op.candidate;
+  const obs = await d.observe(ctx.signal);
+  const others = obs.members.filter((m) => m.name !== cand && m.writable);
+  if (others.length) {
+    throw new NeedsAttention(`${names(others)} accepts writes again; not promoting ${cand}, which would make two primaries. Check who restarted it, then fence it or resolve this operation.`);
+  }
+  const c = memberOf(obs, cand);
+  if (c.role === "down") throw new Error(`candidate ${cand} is unreachable: ${c.message ?? "no answer"}`);
+  const already = async (how: string) => {
+    ctx.log(`${cand} is already out of recovery (${how}); not promoting again`);
+    await ensureWritable(ctx, d, cand);
+    if (!ctx.state.promotedAt) await ctx.setState({ promotedAt: new Date().toISOString() });
+    const after = memberOf(await d.observe(ctx.signal), cand);
+    return `${cand} was already promoted (timeline ${after.timeline ?? "?"})`;
+  };
+  if (c.role === "primary") return already(ctx.state.promoteRequestedAt ? `promotion requested at ${ctx.state.promoteRequestedAt}` : "promoted outside this operation");
+  if (ctx.state.promoteRequestedAt) {
+    // An earlier run asked; a promotion in progress finishes on its own, asking twice is not needed.
+    ctx.log(`promotion of ${cand} was requested at ${ctx.state.promoteRequestedAt}; waiting for it before asking again`);
+    if (await pollUntil(ctx, 10, 3_000, async () => ((await outOfRecovery(d, cand)) ? true : null))) return already("an earlier request finished");
+  }
+  const receive = typeof c.details.receiveLsn === "string" ? parseLsn(c.details.receiveLsn) : null;
+  const replay = c.positionBytes;
+  const at = receive !== null && replay !== null ? (receive > replay ? receive : replay) : (receive ?? replay);
+  const patch: Record<string, unknown> = { promoteRequestedAt: new Date().toISOString() };
+  if (at !== null) patch.candidatePositionAtPromote = formatLsn(at);
+  if (at !== null && ctx.state.oldPrimaryPosition) patch.lsnGapBytes = Math.max(0, Number(parseLsn(ctx.state.oldPrimaryPosition) - at));
+  await ctx.setState(patch);
+  const t0 = performance.now();
+  await sqlOn(ctx, d, cand, "SELECT pg_promote(wait => false)");
+  ctx.log(`asked ${cand} to promote at ${c.position ?? "?"} (received ${typeof c.details.receiveLsn === "string" ? c.details.receiveLsn : "?"}); polling pg_is_in_recovery() every 10 ms`);
+  const done = await pollUntil(ctx, 10, d.opts.promoteTimeoutMs, async () => ((await outOfRecovery(d, cand)) ? true : null));
+  if (!done) throw new Error(`${cand} was still in recovery ${Math.round(d.opts.promoteTimeoutMs / 1000)} s after pg_promote()`);
+  const ms = Math.round(performance.now() - t0);
+  await ctx.setState({ promotedAt: new Date().toISOString() });
+  await ensureWritable(ctx, d, cand);
+  ctx.log(`${cand} left recovery ${ms} ms after pg_promote()`);
+  return `${cand} promoted in ${ms} ms`;
+}
+
+/** The new primary must be the one writable member before anything is parked or declared done. */
+export async function verifySoleWritable(ctx: StepContext, d: Deps, member: string): Promise<ClusterObservation> {
+  const obs = await d.observe(ctx.signal);
+  const writable = obs.members.filter((m) => m.writable);
+  if (writable.length !== 1 || writable[0]?.name !== member) {
+    throw new Error(`expected ${member} to be the one writable member; writable: ${writable.length ? names(writable) : "none"}`);
+  }
+  return obs;
+}
