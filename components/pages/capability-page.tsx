@@ -1,6 +1,6 @@
 import type { ComponentType, ReactNode } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
-import { IconDatabase, IconDrill, IconHealth, IconIncident, IconInfo, IconReview, IconRunbook, IconTarget } from "@/components/ui/icons";
+import { IconDrill, IconHealth, IconIncident, IconInfo, IconReview, IconRunbook, IconTarget } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 
 type Capability = {
@@ -71,19 +71,6 @@ export const capabilities = {
       "Results kept as evidence for reliability reviews",
     ],
     howToAdd: "Admins will plan drills here and operators will run them; this arrives with the drills capability, after clusters.",
-  },
-  clusters: {
-    title: "Clusters",
-    lede: "Replicated databases, their members, and the switchover button.",
-    icon: IconDatabase,
-    emptyTitle: "No clusters yet",
-    body: "A cluster is a PostgreSQL or Redis deployment Bulwark can see and act on: Patroni, streaming replication or Redis Sentinel.",
-    features: [
-      "Members with role, timeline, LSN and replication lag",
-      "Switchover and failover as tracked operations with every step and its log",
-      "Measured write unavailability, RTO and RPO for each operation",
-    ],
-    howToAdd: "Admins will register clusters with their connection details here; this arrives with the switchover capability.",
   },
   reviews: {
     title: "Reviews",
