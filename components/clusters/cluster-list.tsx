@@ -16,6 +16,7 @@ import { TARGETS } from "@/server/failover/types";
 import { ActiveOperationLink, Freshness, MemberChips, OperationStatusBadge } from "./bits";
 import styles from "./clusters.module.css";
 import { clusterHref, formatMs, formatTarget, kindLabel, operationHref, vsTarget } from "./format";
+import { LabClustersNote } from "./lab-clusters-note";
 import { useClustersLive } from "./use-clusters-live";
 
 /** Member lag changes without events (the observer only emits on role changes): poll while the page is visible. */
@@ -41,6 +42,7 @@ export function ClustersView() {
           ) : null
         }
       />
+      <LabClustersNote />
       {list.isError ? <FormError message={errorMessage(list.error)} /> : null}
       {list.isPending ? <div className="card card-body muted">Loading…</div> : null}
       {data && data.length === 0 ? <NoClusters isAdmin={isAdmin} /> : null}

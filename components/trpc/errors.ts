@@ -20,6 +20,11 @@ export function errorMessage(err: unknown): string {
   if (err instanceof TRPCClientError && !d) {
     return /fetch|network|load failed/i.test(err.message) ? "Cannot reach the Bulwark server. Check your connection and try again." : err.message;
   }
+  // tRPC's own input validation sends the raw zod issues as its message: say it with the field errors instead.
+  if (err instanceof Error && err.message.trimStart().startsWith("[") && d?.fieldErrors) {
+    const parts = Object.entries(d.fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [`${field}: ${messages[0]}`] : []));
+    if (parts.length) return `Invalid input: ${parts.join("; ")}`;
+  }
   if (err instanceof Error) return err.message;
   return "Something went wrong.";
 }

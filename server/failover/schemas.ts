@@ -24,8 +24,20 @@ const memberName = z
   .trim()
   .min(1, "Enter a member name")
   .max(63)
-  .regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, dot, dash or underscore");
+  // Redis members are named host:port by the sentinels, IPv6 hosts in brackets
+  .regex(/^[A-Za-z0-9._:[\]-]+$/, "Use letters, digits, dot, dash, underscore or host:port");
 /** A postgres:// URL; several hosts separated by commas (libpq's multi-host form) are fine: only the first is checked by URL parsing. */
+/** Credentials in a URL would be stored in clear and shown in step commands: they belong in the secret fields. */
+const noUserinfo = (u: string) => {
+  try {
+    const url = new URL(u);
+    return url.username === "" && url.password === "";
+  } catch {
+    return true; // not a URL: the URL check says so
+  }
+};
+const httpUrlWithoutCredentials = (message: string) =>
+  urlWith(["http:", "https:"], message).refine(noUserinfo, "Put the user name and password in their own fields, not in the URL");
 const pgUrl = z
   .string()
   .trim()
@@ -56,7 +68,7 @@ export const postgresStreamingConfig = z.object({
    * that can stop, start and re-clone members. Without it the fence is SQL-only
    * and the old primary is left fenced for a person to rejoin.
    */
-  agentUrl: urlWith(["http:", "https:"], "Use the agent's http(s):// URL").optional(),
+  agentUrl: httpUrlWithoutCredentials("Use the agent's http(s):// URL").optional(),
   agentToken: secret,
   /** where clients write (a router, or a multi-host URL with target_session_attrs=read-write): the write probe measures through it */
   writeProbeUrl: keepSecret(pgUrl).optional(),
@@ -64,7 +76,7 @@ export const postgresStreamingConfig = z.object({
 
 export const patroniClusterConfig = z.object({
   /** REST API of one or more members; the first that answers GET /cluster is used */
-  apiUrls: z.array(urlWith(["http:", "https:"], "Use the Patroni REST API's http(s):// URL")).min(1, "Enter at least one Patroni REST API URL").max(9),
+  apiUrls: z.array(httpUrlWithoutCredentials("Use the Patroni REST API's http(s):// URL")).min(1, "Enter at least one Patroni REST API URL").max(9),
   username: z.string().max(100).optional(),
   password: secret,
   /** the leader's client path (e.g. HAProxy) for the write probe */

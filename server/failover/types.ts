@@ -87,6 +87,13 @@ export type StepDef = {
    * "park"  — put the operation in needs_attention with what is known.
    */
   onResume: "rerun" | "park";
+  /**
+   * The step changes the cluster (fence, pause, promote, rejoin). Once such a
+   * step has started, a plain error no longer means "nothing happened": the
+   * runner parks the operation as needs_attention instead of failing it,
+   * unless the step threw NothingChanged after putting the cluster back.
+   */
+  changesCluster?: boolean;
   /** returns the step's one-line result; throws to fail the operation */
   run: (ctx: StepContext) => Promise<string>;
 };
@@ -94,6 +101,11 @@ export type StepDef = {
 /** Thrown by a step to stop the operation as needs_attention (not failed): the cluster needs a person. */
 export class NeedsAttention extends Error {
   override name = "NeedsAttention";
+}
+
+/** Thrown by a step that gave up and put the cluster back as it was (e.g. un-fenced after a catch-up timeout): the operation is failed, safely. */
+export class NothingChanged extends Error {
+  override name = "NothingChanged";
 }
 
 export type WriteProbeReport = {
