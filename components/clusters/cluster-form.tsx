@@ -84,10 +84,10 @@ export function ClusterForm({ detail }: { detail?: ClusterDetail }) {
             <fieldset className={styles.kinds} data-testid="adapter-picker">
               <legend className="sr-only">Adapter</legend>
               {clusterAdapters.map((a, i) => (
-                <label key={a} className={styles.kind} data-adapter={a}>
-                  <input type="radio" name="cluster-adapter" value={a} checked={adapter === a} onChange={() => chooseAdapter(a)} className={styles.kindRadio} autoFocus={editing ? a === adapter : i === 0} disabled={editing && a !== adapter} />
-                  <span className={styles.kindName}>{adapterLabels[a]}</span>
-                  <span className={styles.kindBlurb}>{blurb[a]}</span>
+                <label key={a} className="radio-card" data-adapter={a}>
+                  <input type="radio" name="cluster-adapter" value={a} checked={adapter === a} onChange={() => chooseAdapter(a)} className="radio-card-input" autoFocus={editing ? a === adapter : i === 0} disabled={editing && a !== adapter} />
+                  <span className="radio-card-name">{adapterLabels[a]}</span>
+                  <span className="radio-card-blurb">{blurb[a]}</span>
                 </label>
               ))}
             </fieldset>

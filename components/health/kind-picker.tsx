@@ -24,7 +24,7 @@ export function KindPicker({ value, onChange, autoFocus }: { value: ComponentKin
       {componentKinds.map((k, i) => {
         const d = kindDefaults[k];
         return (
-          <label key={k} className={styles.kind} data-kind={k}>
+          <label key={k} className="radio-card" data-kind={k}>
             <input
               type="radio"
               name="component-kind"
@@ -32,10 +32,10 @@ export function KindPicker({ value, onChange, autoFocus }: { value: ComponentKin
               checked={value === k}
               onChange={() => onChange(k)}
               autoFocus={autoFocus && (value ? value === k : i === 0)}
-              className={styles.kindRadio}
+              className="radio-card-input"
             />
-            <span className={styles.kindName}>{kindLabel[k]}</span>
-            <span className={styles.kindBlurb}>{kindBlurb[k]}</span>
+            <span className="radio-card-name">{kindLabel[k]}</span>
+            <span className="radio-card-blurb">{kindBlurb[k]}</span>
             <span className={styles.kindDefaults}>
               {k === "push" ? `expects a beat every ${formatInterval(d.intervalMs)}` : `every ${formatInterval(d.intervalMs)}, timeout ${formatInterval(d.timeoutMs)}`}
             </span>
