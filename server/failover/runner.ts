@@ -4,12 +4,14 @@ import { log as logger } from "../log";
 import { asDate } from "./dates";
 import { driverFor as defaultDriverFor } from "./drivers";
 import { loadClusterRuntime } from "./load-cluster";
+import { LeaseKeeper, type RenewResult } from "./lease-keeper";
 import { computeFigures } from "./measure";
 import { StepLog } from "./step-log";
 import {
   type ClusterDriver,
   type DriverFactory,
   NeedsAttention,
+  NothingChanged,
   type OperationKindName,
   type OperationState,
   type StepContext,
@@ -60,6 +62,8 @@ type Claimed = {
   prevOwner: string | null;
   prevUntil: string | null;
   prevStarted: string | null;
+  /** performance.now() just before the claim statement: the lease runs out no earlier than leaseMs after it */
+  leaseSetAt: number;
 };
 
 const DEFAULTS = { leaseMs: 10_000, renewMs: 2_500, logFlushMs: 250 };
@@ -76,7 +80,8 @@ async function emit(sql: Sql | ReservedSql, clusterId: string, type: string, pay
  * the same statement, so a cancelled operation is never claimed.
  */
 export async function claimOperation(sql: Sql, workerId: string, opts: { leaseMs: number; onlyId?: string; exclude?: string[] }): Promise<Claimed | null> {
-  const [row] = await sql<Claimed[]>`
+  const leaseSetAt = performance.now();
+  const [row] = await sql<Omit<Claimed, "leaseSetAt">[]>`
     with c as (
       select id, status::text as prev_status, lease_owner as prev_owner, lease_until as prev_until, started_at as prev_started
       from operations
@@ -92,7 +97,7 @@ export async function claimOperation(sql: Sql, workerId: string, opts: { leaseMs
     from c where o.id = c.id
     returning o.id, o.cluster_id as "clusterId", o.kind::text as kind, o.candidate, o.from_primary as "fromPrimary", o.reason, o.state,
       o.attempts, o.started_at as "startedAt", c.prev_status as "prevStatus", c.prev_owner as "prevOwner", c.prev_until as "prevUntil", c.prev_started as "prevStarted"`;
-  return row ?? null;
+  return row ? { ...row, leaseSetAt } : null;
 }
 
 /** Puts a claim back exactly as it was (the lock holder keeps its lease; a pending one stays cancellable). */
@@ -103,7 +108,7 @@ async function giveBack(sql: Sql, op: Claimed, workerId: string): Promise<void> 
     where id = ${op.id} and lease_owner = ${workerId}`;
 }
 
-type ExistingStep = { id: string; seq: number; name: string; title: string; status: string; command: string | null; startedAt: string };
+type ExistingStep = { id: string; seq: number; name: string; title: string; status: string; command: string | null; result: string | null; startedAt: string };
 
 class LeaseLost extends Error {
   override name = "LeaseLost";
@@ -112,13 +117,20 @@ class LeaseLost extends Error {
 /** One claimed operation, run to an end (or until its lease is lost). */
 class Run {
   private readonly abort = new AbortController();
-  private renewTimer: NodeJS.Timeout | null = null;
+  private lease: LeaseKeeper | null = null;
+  private detachOuter: () => void = () => undefined;
   private lockPid = 0;
   private leaseLost = false;
   private driver: ClusterDriver | null = null;
   private probe: WriteProbe | null = null;
   private state: OperationState;
   private readonly stepStarts = new Map<string, Date>();
+  /** names of the driver's steps that change the cluster (the first one's start is where RTO starts without a probe) */
+  private changing = new Set<string>();
+  /** a step that changes the cluster has started, in this run or an earlier one: a plain error no longer means "nothing happened" */
+  private clusterChanged = false;
+  /** the step being run, for the error of an operation that stops in it */
+  private current: StepDef | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -130,7 +142,12 @@ class Run {
     const outer = opts.signal;
     if (outer) {
       if (outer.aborted) this.abort.abort(outer.reason);
-      else outer.addEventListener("abort", () => this.abort.abort(outer.reason), { once: true });
+      else {
+        // the outer signal outlives every run (the runner's): the listener goes when the run ends
+        const onAbort = () => this.abort.abort(outer.reason);
+        outer.addEventListener("abort", onAbort, { once: true });
+        this.detachOuter = () => outer.removeEventListener("abort", onAbort);
+      }
     }
   }
 
@@ -138,19 +155,20 @@ class Run {
     return this.abort.signal.aborted;
   }
 
-  /** The lease is renewed on the connection that holds the advisory lock: a new backend pid means the lock went with the old one. */
-  private async renew(): Promise<void> {
-    try {
-      const [row] = await this.conn<{ pid: number }[]>`
-        update operations set lease_until = now() + make_interval(secs => ${this.opts.leaseMs / 1000})
-        where id = ${this.op.id} and lease_owner = ${this.opts.workerId} and status = 'running'
-        returning pg_backend_pid() as pid`;
-      if (!row || row.pid !== this.lockPid) this.loseLease(row ? "the connection holding the cluster lock was lost" : "another worker took the lease");
-    } catch (err) {
-      logger.warn({ err, operationId: this.op.id }, "lease renewal failed");
-      this.loseLease("lease renewal failed");
-    }
-  }
+  /**
+   * The lease is renewed on the connection that holds the advisory lock: a new
+   * backend pid means the lock went with the old one. Errors are thrown to the
+   * LeaseKeeper, which retries them until the lease would run out.
+   */
+  private renew = async (): Promise<RenewResult> => {
+    const [row] = await this.conn<{ pid: number }[]>`
+      update operations set lease_until = now() + make_interval(secs => ${this.opts.leaseMs / 1000})
+      where id = ${this.op.id} and lease_owner = ${this.opts.workerId} and status = 'running'
+      returning pg_backend_pid() as pid`;
+    if (!row) return { ok: false, why: "another worker took the lease" };
+    if (row.pid !== this.lockPid) return { ok: false, why: "the connection holding the cluster lock was lost" };
+    return { ok: true };
+  };
 
   private loseLease(why: string): void {
     if (this.leaseLost) return;
@@ -160,13 +178,22 @@ class Run {
   }
 
   async start(): Promise<RunOutcome["outcome"]> {
-    const [{ pid } = { pid: 0 }] = await this.conn<{ pid: number }[]>`select pg_backend_pid() as pid`;
-    this.lockPid = pid;
-    this.renewTimer = setInterval(() => void this.renew(), this.opts.renewMs);
     try {
+      const [{ pid } = { pid: 0 }] = await this.conn<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      this.lockPid = pid;
+      this.lease = new LeaseKeeper({
+        leaseMs: this.opts.leaseMs,
+        renewMs: this.opts.renewMs,
+        leaseSetAt: this.op.leaseSetAt,
+        renew: this.renew,
+        onLost: (why) => this.loseLease(why),
+        operationId: this.op.id,
+      });
+      this.lease.start();
       return await this.execute();
     } finally {
-      if (this.renewTimer) clearInterval(this.renewTimer);
+      this.lease?.stop();
+      this.detachOuter();
       await this.stopProbe().catch(() => null);
       // stopped from outside (shutdown): hand the lease over at once instead of letting it run out
       if (this.stopped && !this.leaseLost) {
@@ -179,9 +206,11 @@ class Run {
   private async execute(): Promise<RunOutcome["outcome"]> {
     const { op, sql } = this;
     const existing = await sql<ExistingStep[]>`
-      select id, seq, name, title, status::text as status, command, started_at as "startedAt" from operation_steps where operation_id = ${op.id} order by seq`;
+      select id, seq, name, title, status::text as status, command, result, started_at as "startedAt" from operation_steps where operation_id = ${op.id} order by seq`;
     for (const s of existing) this.stepStarts.set(s.name, asDate(s.startedAt));
     const resumed = op.attempts > 1 || existing.length > 0;
+    // until the driver's steps are known, any step an earlier run started may have changed the cluster
+    this.clusterChanged = existing.length > 0;
     await emit(sql, op.clusterId, "operation.started", { operationId: op.id, kind: op.kind, attempt: op.attempts, resumed });
 
     let steps: StepDef[];
@@ -189,8 +218,10 @@ class Run {
       const cluster = await loadClusterRuntime(sql, op.clusterId);
       this.driver = this.opts.driverFor(cluster);
       steps = op.kind === "switchover" ? this.driver.switchoverSteps() : this.driver.failoverSteps();
+      this.changing = new Set(steps.filter((s) => s.changesCluster).map((s) => s.name));
       const mismatch = existing.find((s) => steps[s.seq - 1]?.name !== s.name);
       if (mismatch) throw new NeedsAttention(`The recorded step ${mismatch.seq} (${mismatch.name}) is not the driver's step ${mismatch.seq} any more; check the cluster by hand`);
+      this.clusterChanged = existing.some((s) => steps[s.seq - 1]?.changesCluster === true);
       if (!resumed) await this.startProbe();
       else await this.setState({ measurement: "Resumed by another worker: write-unavailability and lost writes were not measured for this run" });
 
@@ -199,19 +230,32 @@ class Run {
         const seq = i + 1;
         const row = existing.find((s) => s.seq === seq);
         if (row && (row.status === "ok" || row.status === "skipped")) continue;
+        if (row && row.status === "failed") {
+          // A worker recorded the step's failure and died before ending the operation: what that failure meant is lost with it.
+          throw new NeedsAttention(`${step.title} failed and the worker stopped before ending the operation: ${row.result ?? "no result recorded"} — check the cluster before acting`);
+        }
         if (row && row.status === "running" && step.onResume === "park") {
           await sql`update operation_steps set status = 'failed', result = 'A worker stopped during this step; not repeated automatically', finished_at = now() where id = ${row.id}`;
           await emit(sql, op.clusterId, "operation.step", { operationId: op.id, seq, name: step.name, status: "failed" });
           throw new NeedsAttention(`A worker stopped during ${step.title}; it is not safe to repeat automatically. Known state: ${JSON.stringify(this.state)}`);
         }
-        await this.runStep(step, seq, cluster, row && row.status === "running" ? row : null);
+        if (step.changesCluster) this.clusterChanged = true;
+        this.current = step;
+        await this.runStep(step, seq, cluster, row ?? null);
+        this.current = null;
       }
       return await this.finish("succeeded", null);
     } catch (err) {
       if (this.stopped) return "lost";
       if (err instanceof NeedsAttention) return await this.finish("needs_attention", err.message);
-      logger.warn({ err, operationId: op.id }, "operation failed");
-      return await this.finish("failed", err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof NothingChanged || !this.clusterChanged) {
+        logger.warn({ err, operationId: op.id }, "operation failed");
+        return await this.finish("failed", message);
+      }
+      logger.warn({ err, operationId: op.id }, "operation stopped after the cluster was changed: needs attention");
+      const where = this.current?.title ?? "The run";
+      return await this.finish("needs_attention", `${where} failed after the cluster was changed: ${message} — check the cluster before acting`);
     }
   }
 
@@ -298,7 +342,7 @@ class Run {
   }
 
   private fenceStartedAt(): Date | null {
-    for (const [name, at] of this.stepStarts) if (name.includes("fence") || name.includes("pause")) return at;
+    for (const [name, at] of this.stepStarts) if (this.changing.has(name)) return at;
     return null;
   }
 

@@ -6,7 +6,7 @@
  * Patroni, Redis Sentinel) have their own tests against real PostgreSQL,
  * Patroni and Redis processes.
  */
-import { NeedsAttention, type ClusterDriver, type ClusterObservation, type ClusterRuntime, type DriverFactory, type MemberObservation, type StepContext, type StepDef, type WriteProbeReport } from "@/server/failover/types";
+import { NeedsAttention, NothingChanged, type ClusterDriver, type ClusterObservation, type ClusterRuntime, type DriverFactory, type MemberObservation, type StepContext, type StepDef, type WriteProbeReport } from "@/server/failover/types";
 import { positionBytes } from "@/server/failover/positions";
 
 export type FakeMember = {
@@ -60,6 +60,8 @@ export class FakeCluster {
   probeStarts = 0;
   probeStops = 0;
   onResume: Record<string, "rerun" | "park"> = { fence: "rerun", "wait-replay": "rerun", promote: "park", rejoin: "rerun", verify: "rerun" };
+  /** the steps marked changesCluster, as a real driver marks its fence, promote and rejoin */
+  changesCluster: Record<string, boolean> = { fence: true, promote: true, rejoin: true };
 
   constructor(members: FakeMember[]) {
     this.members = members;
@@ -74,6 +76,7 @@ export class FakeCluster {
       name,
       title,
       onResume: this.onResume[name] ?? "rerun",
+      changesCluster: this.changesCluster[name] === true,
       run: async (ctx) => {
         this.runs.push(ctx.resumed ? `${name}(resumed)` : name);
         ctx.command(`fake ${name} ${ctx.op.candidate}`);
@@ -176,4 +179,4 @@ export class FakeRegistry {
   };
 }
 
-export { NeedsAttention };
+export { NeedsAttention, NothingChanged };

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { patroniDriver } from "@/server/adapters/patroni-cluster";
 import { closeSharedHttpClient } from "@/server/adapters/http-client";
 import { patroniClusterConfig } from "@/server/failover/schemas";
-import type { ClusterDriver, ClusterRuntime, OperationKindName, OperationState, StepContext, StepDef } from "@/server/failover/types";
+import { type ClusterDriver, type ClusterRuntime, NothingChanged, type OperationKindName, type OperationState, type StepContext, type StepDef } from "@/server/failover/types";
 import { patroniLabMissing, startPatroniLab, type PatroniLab } from "../ha/patroni-lab";
 import { listen } from "../probes/helpers";
 
@@ -121,6 +121,8 @@ describe.skipIf(missing !== null)(`Patroni driver on a real Patroni cluster${mis
     if (!request) throw new Error("no request step");
     const direct = await runSteps([request], cluster, { kind: "switchover", candidate: "pg9", fromPrimary: before.leader }, { oldLeader: before.leader });
     expect(direct.failed?.error?.message).toMatch(/^Patroni refused the switchover: 412 candidate does not exist/);
+    // a clear refusal changed nothing: the runner ends it failed, not needs-attention
+    expect(direct.failed?.error).toBeInstanceOf(NothingChanged);
     expect(direct.failed?.commands[0]).toMatch(/curl -s -u bulwark:\*\*\* -X POST http:\/\/127\.0\.0\.1:\d+\/switchover/);
     expect(direct.failed?.commands.join(" ")).not.toContain(lab.password);
 
@@ -135,6 +137,7 @@ describe.skipIf(missing !== null)(`Patroni driver on a real Patroni cluster${mis
     const res = await runSteps(patroniDriver(wrong).switchoverSteps(), wrong, { kind: "switchover", candidate: before.replica, fromPrimary: before.leader });
     expect(res.failed?.name).toBe("request");
     expect(res.failed?.error?.message).toMatch(/^Patroni refused the switchover: 401 .*check the REST API username and password/);
+    expect(res.failed?.error).toBeInstanceOf(NothingChanged);
     await expect(patroniDriver(wrong).cancelScheduled?.()).rejects.toThrow(/401/);
     expect((await roles()).leader).toBe(before.leader);
   });

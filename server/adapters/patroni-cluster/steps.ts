@@ -1,4 +1,4 @@
-import { NeedsAttention, type OperationKindName, type StepContext, type StepDef } from "@/server/failover/types";
+import { NeedsAttention, NothingChanged, type OperationKindName, type StepContext, type StepDef } from "@/server/failover/types";
 import { postAction } from "./actions";
 import { describeCluster, isLeader, isRunning, isRunningReplica, leaderOf, readCluster, type PatroniCluster, type PatroniMember } from "./observe";
 import { errorText, restRequest, restUrl, type PatroniClusterConfig } from "./rest";
@@ -96,6 +96,7 @@ function request(config: PatroniClusterConfig, kind: OperationKindName): StepDef
     name: "request",
     title: `Ask Patroni for the ${action}`,
     onResume: "rerun",
+    changesCluster: true,
     run: async (ctx) => {
       // A run that died after asking must not ask again: Patroni may be acting on the first request.
       if (ctx.state.promoteRequestedAt) {
@@ -111,7 +112,11 @@ function request(config: PatroniClusterConfig, kind: OperationKindName): StepDef
         // Patroni's "Switchover failed" is read from the DCS: make sure the candidate did not win after all.
         const { doc } = await readCluster(config, ctx.signal).catch(() => ({ doc: null }));
         const leader = doc ? leaderOf(doc) : undefined;
-        if (leader?.name !== ctx.op.candidate) throw new Error(outcome.detail);
+        if (leader?.name !== ctx.op.candidate) {
+          // Not delivered anywhere, or refused by Patroni's own checks (4xx): Patroni did nothing. A 5xx means it tried and gave up half-way.
+          const refused = outcome.status === null || (outcome.status >= 400 && outcome.status < 500);
+          throw refused ? new NothingChanged(outcome.detail) : new Error(outcome.detail);
+        }
         ctx.log(`${outcome.detail}, but ${leader.name} is the leader now: following`);
       }
       if (outcome.kind === "unknown") return `no definite answer (${outcome.detail}): following the cluster`;
@@ -126,6 +131,7 @@ function follow(config: PatroniClusterConfig, kind: OperationKindName): StepDef 
     name: "follow",
     title: kind === "switchover" ? "Follow until the candidate leads and the old leader replicates" : "Follow until the candidate leads",
     onResume: "rerun",
+    changesCluster: true,
     run: async (ctx) => {
       const candidate = ctx.op.candidate;
       const oldLeader = oldLeaderOf(ctx);
@@ -173,6 +179,7 @@ function verify(config: PatroniClusterConfig, kind: OperationKindName): StepDef 
     name: "verify",
     title: "Verify exactly one leader",
     onResume: "rerun",
+    changesCluster: true,
     run: async (ctx) => {
       const { doc } = await readCluster(config, ctx.signal);
       const seen = describeCluster(doc);
