@@ -60,6 +60,7 @@ async function startRedis(): Promise<void> {
     dir: path.join(dataDir, "lab-redis"),
     masterName: LAB_REDIS_MASTER,
     ports: { master: config.redis.master, replica: config.redis.replica, sentinels: config.redis.sentinels },
+    signal: aborted.signal,
   });
   if (stopping) return void (await r.stop());
   redis = r;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Redis from "ioredis";
 import { pickPort } from "@/server/supervisor/free-port";
@@ -11,6 +11,11 @@ import { pickPort } from "@/server/supervisor/free-port";
  * the nodes' files are rewritten by sentinel's CONFIG REWRITE after a
  * failover, so fresh configs are written on every start: a restart always
  * begins as "first port is the master".
+ *
+ * Each process's pid is kept in <dir>/<name>/pid: if the caller was killed
+ * outright (SIGKILL leaves its children running), the next start stops those
+ * leftovers first, so the trio comes back on its saved ports instead of
+ * moving to free ones.
  */
 export type HostPort = { host: string; port: number };
 
@@ -22,6 +27,8 @@ export type RedisTrioOptions = {
   masterName?: string;
   /** how long to wait for the sentinels to agree and the replica to link */
   readyTimeoutMs?: number;
+  /** aborting stops whatever was started and rejects at once (a shutdown does not wait for readiness) */
+  signal?: AbortSignal;
 };
 
 export type RedisTrio = {
@@ -53,7 +60,50 @@ export function redisTrioAvailable(): boolean {
   return which("redis-server") !== null && which("redis-sentinel") !== null;
 }
 
-type Proc = { name: string; port: number; args: string[]; logFile: string; child: ChildProcess | null; exited: Promise<void> };
+type Proc = { name: string; port: number; args: string[]; logFile: string; pidFile: string; child: ChildProcess | null; exited: Promise<void> };
+
+const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"];
+const NODES = ["master", "replica"];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops a redis process an earlier start left running (its parent was
+ * SIGKILLed). The pid is trusted only while /proc says it is still a redis
+ * process: a recycled pid belongs to someone else.
+ */
+export async function stopLeftover(pidFile: string, graceMs = 5000): Promise<boolean> {
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return false;
+  let cmd = "";
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return false;
+  }
+  if (!cmd.includes("redis")) return false;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await sleep(50);
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return true;
+  }
+  while (alive(pid)) await sleep(20);
+  return true;
+}
 
 function launch(p: Proc): void {
   const bin = which("redis-server") ?? "redis-server";
@@ -62,6 +112,7 @@ function launch(p: Proc): void {
   const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" };
   const child: ChildProcess = spawn(bin, p.args, { stdio: ["ignore", fd, fd], env });
   closeSync(fd);
+  if (child.pid) writeFileSync(p.pidFile, `${child.pid}\n`);
   p.child = child;
   p.exited = new Promise((resolve) => child.once("exit", () => resolve()));
 }
@@ -77,7 +128,17 @@ async function terminate(p: Proc, signal: NodeJS.Signals = "SIGTERM", graceMs = 
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 
 function nodeConfig(port: number, dataDir: string, replicaOf?: number): string {
   return [
@@ -152,6 +213,11 @@ function pairs(flat: string[]): Record<string, string> {
 export async function startRedisTrio(opts: RedisTrioOptions): Promise<RedisTrio> {
   if (!redisTrioAvailable()) throw new Error("redis-server / redis-sentinel are not installed (apt-get install -y redis-server redis-sentinel)");
   const masterName = opts.masterName ?? "bulwark-lab";
+  const signal = opts.signal;
+  const abortError = () => (signal?.reason instanceof Error ? signal.reason : new Error("redis trio start aborted"));
+  // sentinels first, so none of them fails over a leftover master that is merely stopping
+  for (const group of [SENTINELS, NODES]) await Promise.all(group.map((name) => stopLeftover(path.join(opts.dir, name, "pid"))));
+  if (signal?.aborted) throw abortError();
   const masterPort = await pickPort(opts.ports?.master);
   const replicaPort = await pickPort(opts.ports?.replica);
   const sentinelPorts: number[] = [];
@@ -163,7 +229,15 @@ export async function startRedisTrio(opts: RedisTrioOptions): Promise<RedisTrio>
     mkdirSync(d, { recursive: true });
     const confFile = path.join(d, sentinel ? "sentinel.conf" : "redis.conf");
     writeFileSync(confFile, conf);
-    const p: Proc = { name, port, args: sentinel ? [confFile, "--sentinel"] : [confFile], logFile: path.join(d, "log.txt"), child: null, exited: Promise.resolve() };
+    const p: Proc = {
+      name,
+      port,
+      args: sentinel ? [confFile, "--sentinel"] : [confFile],
+      logFile: path.join(d, "log.txt"),
+      pidFile: path.join(d, "pid"),
+      child: null,
+      exited: Promise.resolve(),
+    };
     procs.push(p);
     return p;
   };
@@ -188,12 +262,14 @@ export async function startRedisTrio(opts: RedisTrioOptions): Promise<RedisTrio>
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
     let problem: string | null = "not checked";
     while (Date.now() < deadline) {
+      if (signal?.aborted) throw abortError();
       const dead = procs.find((p) => p.child && (p.child.exitCode !== null || p.child.signalCode !== null));
       if (dead) throw new Error(`${dead.name} exited (log: ${dead.logFile})`);
       problem = await trioReady(master, replica, sentinels, masterName);
       if (!problem) break;
-      await sleep(200);
+      await sleep(200, signal);
     }
+    if (signal?.aborted) throw abortError();
     if (problem) throw new Error(`redis trio not ready: ${problem}`);
   } catch (err) {
     await stop();

@@ -5,8 +5,9 @@
  * StepContext built here (state kept in memory) rather than the database
  * runner: what is under test is the adapter's ordering against real peers.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
@@ -15,6 +16,7 @@ import { createRedisSentinelDriver } from "@/server/adapters/redis-sentinel/driv
 import { redisSentinelConfig } from "@/server/failover/schemas";
 import type { ClusterDriver, ClusterRuntime, OperationState, StepContext, StepDef, WriteProbeReport } from "@/server/failover/types";
 import { redisTrioAvailable, startRedisTrio, type RedisTrio } from "@/server/lab/redis-trio";
+import { pickPort } from "@/server/supervisor/free-port";
 
 const available = redisTrioAvailable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,6 +71,15 @@ async function settled(d: ClusterDriver): Promise<void> {
     return !obs.error && obs.members.length === 2 && obs.members.every((m) => m.healthy) && obs.members.filter((m) => m.role === "primary").length === 1;
   });
 }
+
+async function redisAt(port: number): Promise<Redis> {
+  const r = new Redis({ host: "127.0.0.1", port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  r.on("error", () => {});
+  await r.connect();
+  return r;
+}
+
+const portOf = (name: string) => Number(name.split(":")[1]);
 
 const fmt = (r: WriteProbeReport) => `acked ${r.acked}/${r.attempted}, lost ${r.lostAcked}, unavailable ${r.unavailableMs} ms, errors ${JSON.stringify(r.errors)}`;
 
@@ -179,6 +190,44 @@ describe.skipIf(!available)("redis-sentinel driver against a real master + repli
     expect((await roles(driver)).primary).toEqual([candidate]);
   }, 120_000);
 
+  it("a promote resumed before the request pauses the old master again and re-checks offsets before SENTINEL FAILOVER", async () => {
+    await settled(driver);
+    const before = await roles(driver);
+    const [from] = before.primary;
+    const [candidate] = before.standby;
+    const opId = randomUUID();
+    const probe = driver.writeProbe(opId)!;
+    await probe.start();
+    await sleep(500);
+    const op = { id: opId, kind: "switchover" as const, candidate: candidate!, fromPrimary: from!, reason: "test resume before request" };
+    const steps = driver.switchoverSteps();
+    const promoteAt = steps.findIndex((s) => s.name === "promote");
+    const state: OperationState = {};
+    const first = await runSteps(steps.slice(0, promoteAt), cluster, op, state);
+    if (first.error) throw new Error(`step ${first.failedStep} failed: ${first.error.message}\n${first.logs.join("\n")}`);
+    const caughtUpAt = BigInt(state.oldPrimaryPosition!);
+    // the worker died after catch_up and the pause lapsed: the old master acknowledges writes again
+    const old = await redisAt(portOf(from!));
+    await old.call("CLIENT", "UNPAUSE");
+    await sleep(700);
+    old.disconnect();
+    const resumed = await runSteps(steps.slice(promoteAt), cluster, op, state, true);
+    await sleep(500);
+    const report = await probe.stop();
+    if (resumed.error) throw new Error(`step ${resumed.failedStep} failed: ${resumed.error.message}\n${resumed.logs.join("\n")}`);
+    console.log(`redis switchover resumed before the request: ${fmt(report)}`);
+    const promoteLogs = resumed.logs.filter((l) => l.startsWith("promote"));
+    const pausedAt = promoteLogs.findIndex((l) => l.includes(`$ redis-cli -h 127.0.0.1 -p ${portOf(from!)} CLIENT PAUSE`));
+    const requestedAt = promoteLogs.findIndex((l) => /\$ redis-cli .* SENTINEL FAILOVER /.test(l));
+    expect(pausedAt).toBeGreaterThanOrEqual(0);
+    expect(requestedAt).toBeGreaterThan(pausedAt);
+    // the offsets were compared again after the writes taken while unpaused
+    expect(BigInt(state.oldPrimaryPosition!)).toBeGreaterThan(caughtUpAt);
+    expect(state.candidatePositionAtPromote).toBe(state.oldPrimaryPosition);
+    expect(report.lostAcked).toBe(0);
+    expect((await roles(driver)).primary).toEqual([candidate]);
+  }, 120_000);
+
   it("for contrast: a plain SENTINEL FAILOVER under the same load loses acknowledged writes", async () => {
     await settled(driver);
     const { primary } = await roles(driver);
@@ -230,6 +279,7 @@ describe.skipIf(!available)("redis-sentinel driver against a real master + repli
       await m.set("catchup:k", "y".repeat(10_000));
       const run = await runSteps(steps.slice(2, 4), cluster, op, state);
       expect(run.failedStep).toBe("catch_up");
+      expect(run.error?.name).toBe("NothingChanged");
       expect(run.error?.message).toMatch(/did not catch up within 1500 ms.*nothing changed/);
       expect(run.logs.join("\n")).toMatch(/CLIENT UNPAUSE/);
       // unpaused: a write is acknowledged at once; the fence setting is back
@@ -258,6 +308,41 @@ describe.skipIf(!available)("redis-sentinel driver against a real master + repli
     expect(run.error?.message).toMatch(/do not list 127\.0\.0\.1:1 as a replica/);
     expect((await roles(driver)).primary).toEqual(primary);
   }, 60_000);
+
+  it("failover refuses a master that answers as a master, even while a sentinel flags it s_down", async () => {
+    await settled(driver);
+    const { primary, standby } = await roles(driver);
+    const [from] = primary;
+    const master = await redisAt(portOf(from!));
+    const s1 = await redisAt(trio.sentinels[0]!.port);
+    // sentinel 1 alone gets -NOPERM to its PINGs (a user without PING): it flags the master s_down; the other two do not, so no o_down and no failover of their own
+    await master.call("ACL", "SETUSER", "s1-blind", "on", ">s1pw", "allchannels", "+@all", "-ping");
+    await s1.call("SENTINEL", "SET", trio.masterName, "auth-user", "s1-blind");
+    await s1.call("SENTINEL", "SET", trio.masterName, "auth-pass", "s1pw");
+    try {
+      await waitUntil("sentinel 1 flags the master s_down", 30_000, async () => {
+        const flat = (await s1.call("SENTINEL", "master", trio.masterName)) as string[];
+        return (flat[flat.indexOf("flags") + 1] ?? "").includes("s_down");
+      });
+      const run = await runSteps(driver.failoverSteps(), cluster, { id: randomUUID(), kind: "failover", candidate: standby[0]!, fromPrimary: from!, reason: "test failover on a live master" });
+      expect(run.failedStep).toBe("confirm_down");
+      expect(run.error?.message).toMatch(/answers as a master \(sentinel flags: [^)]*s_down[^)]*\).*nothing changed/);
+      expect(run.logs.filter((l) => l.includes("SENTINEL FAILOVER"))).toEqual([]);
+      expect(run.state.promoteRequestedAt).toBeUndefined();
+    } finally {
+      await master.call("ACL", "SETUSER", "s1-blind", "+ping");
+      await s1.call("SENTINEL", "SET", trio.masterName, "auth-pass", "").catch(() => undefined);
+      await s1.call("SENTINEL", "SET", trio.masterName, "auth-user", "").catch(() => undefined);
+      await waitUntil("sentinel 1 sees the master up again", 30_000, async () => {
+        const flat = (await s1.call("SENTINEL", "master", trio.masterName)) as string[];
+        return !(flat[flat.indexOf("flags") + 1] ?? "").includes("s_down");
+      });
+      await master.call("ACL", "DELUSER", "s1-blind");
+      master.disconnect();
+      s1.disconnect();
+    }
+    expect((await roles(driver)).primary).toEqual([from]);
+  }, 120_000);
 
   it("fails over when the master is killed: a new master, probe writes resume, the old master rejoins as a replica", async () => {
     await settled(driver);
@@ -292,4 +377,111 @@ describe.skipIf(!available)("redis-sentinel driver against a real master + repli
       return old?.role === "standby" && old.healthy;
     });
   }, 240_000);
+
+  // last: it adds a second replica the other tests' "one master + one replica" checks do not expect
+  it("a pause that fails after the pin releases everything: replica priorities and min-replicas-to-write restored, NothingChanged", async () => {
+    await settled(driver);
+    const before = await roles(driver);
+    const [from] = before.primary;
+    const [candidate] = before.standby;
+    const extraPort = await pickPort();
+    const extraDir = mkdtempSync(path.join(os.tmpdir(), "bulwark-redis-extra-"));
+    const extra = spawn("redis-server", ["--port", String(extraPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", extraDir, "--replicaof", "127.0.0.1", String(portOf(from!))], { stdio: "ignore" });
+    const extraName = `127.0.0.1:${extraPort}`;
+    const master = await redisAt(portOf(from!));
+    try {
+      await waitUntil("every sentinel lists the extra replica linked", 60_000, async () => {
+        for (const s of trio.sentinels) {
+          const r = await redisAt(s.port);
+          try {
+            const reps = (await r.call("SENTINEL", "replicas", trio.masterName)) as string[][];
+            const rep = reps.map((f) => Object.fromEntries(f.flatMap((v, i) => (i % 2 ? [] : [[v, f[i + 1]]])))).find((x) => Number(x.port) === extraPort);
+            if (!rep || rep["master-link-status"] !== "ok") return false;
+          } finally {
+            r.disconnect();
+          }
+        }
+        return true;
+      });
+      const steps = driver.switchoverSteps();
+      const op = { id: randomUUID(), kind: "switchover" as const, candidate: candidate!, fromPrimary: from!, reason: "test pause failure" };
+      const state: OperationState = {};
+      const pinned = await runSteps(steps.slice(0, 2), cluster, op, state);
+      if (pinned.error) throw new Error(`step ${pinned.failedStep} failed: ${pinned.error.message}\n${pinned.logs.join("\n")}`);
+      const extraConn = await redisAt(extraPort);
+      expect(await extraConn.call("CONFIG", "GET", "replica-priority")).toEqual(["replica-priority", "0"]);
+      // CONFIG SET refused on the old master: the fence cannot be raised
+      await master.call("ACL", "SETUSER", "default", "-config|set");
+      let run: Run;
+      try {
+        run = await runSteps(steps.slice(2, 3), cluster, op, state);
+      } finally {
+        await master.call("ACL", "SETUSER", "default", "+config|set");
+      }
+      expect(run.failedStep).toBe("pause");
+      expect(run.error?.name).toBe("NothingChanged");
+      expect(run.error?.message).toMatch(/config\|set.*replica priorities restored, nothing changed/i);
+      expect(await extraConn.call("CONFIG", "GET", "replica-priority")).toEqual(["replica-priority", "100"]);
+      extraConn.disconnect();
+      expect(state.savedPriorities).toEqual({});
+      expect(await master.call("CONFIG", "GET", "min-replicas-to-write")).toEqual(["min-replicas-to-write", "0"]);
+      const t = Date.now();
+      await master.set("pausefail:after", "1");
+      expect(Date.now() - t).toBeLessThan(5000);
+      expect((await roles(driver)).primary).toEqual([from]);
+    } finally {
+      master.disconnect();
+      extra.kill("SIGKILL");
+      rmSync(extraDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe.skipIf(!available)("lab redis trio restarts [skipped without redis-server / redis-sentinel]", () => {
+  const alive = (pid: number | null) => {
+    if (!pid) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const dirs: string[] = [];
+  const trios: RedisTrio[] = [];
+  afterAll(async () => {
+    for (const t of trios) await t.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }, 60_000);
+
+  it("a trio whose parent died (processes left running) comes back on its saved ports: the leftovers are stopped first", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bulwark-redis-restart-"));
+    dirs.push(dir);
+    const first = await startRedisTrio({ dir, masterName: "bulwark-restart" });
+    trios.push(first);
+    const ports = { master: first.master.port, replica: first.replica.port, sentinels: first.sentinels.map((s) => s.port) };
+    const oldPids = [first.pidOf(first.master.port), first.pidOf(first.replica.port)];
+    // `first` is never stopped, as when the lab child is SIGKILLed: its redis processes keep the ports
+    const second = await startRedisTrio({ dir, masterName: "bulwark-restart", ports });
+    trios.push(second);
+    expect({ master: second.master.port, replica: second.replica.port, sentinels: second.sentinels.map((s) => s.port) }).toEqual(ports);
+    expect(oldPids.map(alive)).toEqual([false, false]);
+    const m = await redisAt(second.master.port);
+    expect(((await m.info("replication")) as string).includes("role:master")).toBe(true);
+    m.disconnect();
+  }, 120_000);
+
+  it("an aborted start stops what it started at once instead of waiting for readiness", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bulwark-redis-abort-"));
+    dirs.push(dir);
+    const ac = new AbortController();
+    const started = startRedisTrio({ dir, masterName: "bulwark-abort", signal: ac.signal, readyTimeoutMs: 120_000 });
+    setTimeout(() => ac.abort(new Error("lab stopping")), 150);
+    await expect(started).rejects.toThrow(/lab stopping/);
+    // every process it launched is gone (pid files name them)
+    for (const name of ["master", "replica", "sentinel-1", "sentinel-2", "sentinel-3"]) {
+      const f = path.join(dir, name, "pid");
+      if (existsSync(f)) expect(alive(Number(readFileSync(f, "utf8").trim()))).toBe(false);
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { NeedsAttention, type ClusterRuntime, type StepContext } from "@/server/failover/types";
+import { NeedsAttention, NothingChanged, type ClusterRuntime, type StepContext } from "@/server/failover/types";
 import { addrReply, memberName, parseMemberName, RedisCallError, sameAddr, sleep, type HostPort, type NodeClients } from "./client";
 import { replicaAddr, sentinelViews, type SentinelView } from "./observe";
 
@@ -9,6 +9,8 @@ export type RedisSentinelDriverOptions = {
   pauseMs: number;
   /** how long the candidate may take to reach the paused master's offset */
   catchUpTimeoutMs: number;
+  /** right before each SENTINEL FAILOVER attempt, how long the candidate may take to match the re-paused master's offset again */
+  refenceTimeoutMs: number;
   catchUpPollMs: number;
   /** SENTINEL FAILOVER → candidate published by the sentinels */
   promoteTimeoutMs: number;
@@ -24,6 +26,7 @@ export type RedisSentinelDriverOptions = {
 export const defaultOptions: RedisSentinelDriverOptions = {
   pauseMs: 10_000,
   catchUpTimeoutMs: 5_000,
+  refenceTimeoutMs: 2_000,
   catchUpPollMs: 5,
   promoteTimeoutMs: 30_000,
   noGoodReplicaRetryMs: 12_000,
@@ -39,6 +42,8 @@ export type RedisOpState = {
   oldMaster?: string;
   /** the old master's min-replicas-to-write before the fence raised it */
   savedMinReplicas?: string;
+  /** the value the fence set it to (a resumed run sets it again) */
+  fenceMinReplicas?: string;
   /** other replicas' replica-priority before pin_candidate set them to 0 */
   savedPriorities?: Record<string, string>;
 };
@@ -82,29 +87,92 @@ export async function masterPerSentinel(deps: Deps, s: HostPort): Promise<HostPo
 /**
  * Undoes the fence on the old master (writes unpaused, min-replicas-to-write
  * restored) and the candidate pin. Used when an operation stops before the
- * promotion, so "nothing changed" is true.
+ * promotion. Returns what could not be put back (empty: nothing changed).
  */
-export async function release(ctx: StepContext, deps: Deps, oldMaster: HostPort): Promise<void> {
+export async function release(ctx: StepContext, deps: Deps, oldMaster: HostPort | null): Promise<string[]> {
   const st = redisState(ctx);
-  if (st.savedMinReplicas !== undefined) {
-    await run(ctx, deps, oldMaster, ["CONFIG", "SET", "min-replicas-to-write", st.savedMinReplicas]).catch((e: Error) => ctx.log(`could not restore min-replicas-to-write: ${e.message}`));
+  const left: string[] = [];
+  if (oldMaster && st.savedMinReplicas !== undefined) {
+    const saved = st.savedMinReplicas;
+    try {
+      // only where the fence got as far as raising it: a failed CONFIG SET has nothing to undo
+      const got = (await deps.clients.data(oldMaster, ["CONFIG", "GET", "min-replicas-to-write"])) as string[];
+      if (got[1] !== saved) await run(ctx, deps, oldMaster, ["CONFIG", "SET", "min-replicas-to-write", saved]);
+    } catch (e) {
+      left.push(`min-replicas-to-write on ${memberName(oldMaster)} may still be raised (restore it to ${saved}): ${msgOf(e)}`);
+    }
   }
-  await run(ctx, deps, oldMaster, ["CLIENT", "UNPAUSE"]).then(
-    () => ctx.log(`writes resumed on ${memberName(oldMaster)}`),
-    (e: Error) => ctx.log(`CLIENT UNPAUSE failed (the pause ends by itself within ${deps.opts.pauseMs} ms): ${e.message}`),
-  );
-  await restorePriorities(ctx, deps);
-}
-
-export async function restorePriorities(ctx: StepContext, deps: Deps): Promise<void> {
-  const saved = redisState(ctx).savedPriorities ?? {};
-  for (const [name, value] of Object.entries(saved)) {
-    await run(ctx, deps, addrOf(name, "replica"), ["CONFIG", "SET", "replica-priority", value]).then(
-      () => ctx.log(`replica-priority of ${name} restored to ${value}`),
-      (e: Error) => ctx.log(`could not restore replica-priority of ${name} (${value}): ${e.message}`),
+  if (oldMaster) {
+    await run(ctx, deps, oldMaster, ["CLIENT", "UNPAUSE"]).then(
+      () => ctx.log(`writes resumed on ${memberName(oldMaster)}`),
+      // not left over: the pause ends by itself
+      (e: unknown) => ctx.log(`CLIENT UNPAUSE failed (the pause ends by itself within ${deps.opts.pauseMs} ms): ${msgOf(e)}`),
     );
   }
-  if (Object.keys(saved).length) await ctx.setState({ savedPriorities: {} });
+  left.push(...(await restorePriorities(ctx, deps)));
+  return left;
+}
+
+/** Puts back the replica priorities pin_candidate set to 0; returns those it could not. */
+export async function restorePriorities(ctx: StepContext, deps: Deps): Promise<string[]> {
+  const saved = redisState(ctx).savedPriorities ?? {};
+  const stillPinned: Record<string, string> = {};
+  const left: string[] = [];
+  for (const [name, value] of Object.entries(saved)) {
+    try {
+      await run(ctx, deps, addrOf(name, "replica"), ["CONFIG", "SET", "replica-priority", value]);
+      ctx.log(`replica-priority of ${name} restored to ${value}`);
+    } catch (e) {
+      // kept in the state, so a later step or a person can still restore it
+      stillPinned[name] = value;
+      left.push(`replica-priority of ${name} is still 0 (restore it to ${value}): ${msgOf(e)}`);
+    }
+  }
+  if (Object.keys(saved).length) await ctx.setState({ savedPriorities: stillPinned });
+  return left;
+}
+
+export const msgOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** errors a step lets through untouched: the step already decided, or the run was stopped (no compensating action then: another worker may resume) */
+const passThrough = (ctx: StepContext, err: unknown) => ctx.signal.aborted || err instanceof NeedsAttention || err instanceof NothingChanged;
+
+/**
+ * Runs the body of a step taken before the promotion was requested. A plain
+ * error releases the fence and the pin: NothingChanged when all of it was put
+ * back, NeedsAttention naming what is left otherwise.
+ */
+export async function orRelease(ctx: StepContext, deps: Deps, oldMaster: HostPort | null, body: () => Promise<string>): Promise<string> {
+  try {
+    return await body();
+  } catch (err) {
+    if (passThrough(ctx, err)) throw err;
+    const pinned = Object.keys(redisState(ctx).savedPriorities ?? {}).length > 0;
+    const left = await release(ctx, deps, oldMaster);
+    if (left.length) throw new NeedsAttention(`${msgOf(err)}; could not put everything back: ${left.join("; ")}`);
+    const undone = [oldMaster ? `writes resumed on ${memberName(oldMaster)}` : "", pinned ? "replica priorities restored" : ""].filter(Boolean);
+    throw new NothingChanged(`${msgOf(err)}; ${undone.length ? `${undone.join(", ")}, ` : ""}nothing changed`);
+  }
+}
+
+/** Runs the body of a step taken after the promotion was requested: nothing can be put back, a plain error is reported with what is left. */
+export async function orPark(ctx: StepContext, what: () => string, body: () => Promise<string>): Promise<string> {
+  try {
+    return await body();
+  } catch (err) {
+    if (passThrough(ctx, err)) throw err;
+    throw new NeedsAttention(`${msgOf(err)}; ${what()}`);
+  }
+}
+
+/** What an operation that got past the promotion request may have left behind, for NeedsAttention messages. */
+export function leftBehind(ctx: StepContext, deps: Deps, oldMaster: HostPort | null): string {
+  const st = redisState(ctx);
+  const parts: string[] = [];
+  if (oldMaster && st.savedMinReplicas !== undefined) parts.push(`${memberName(oldMaster)} may still be fenced (min-replicas-to-write ${st.fenceMinReplicas ?? "raised"}, was ${st.savedMinReplicas}; its write pause lapses within ${deps.opts.pauseMs} ms of the last renewal)`);
+  const pinned = Object.entries(st.savedPriorities ?? {});
+  if (pinned.length) parts.push(`replica-priority 0 still on ${pinned.map(([n, v]) => `${n} (was ${v})`).join(", ")}`);
+  return parts.length ? parts.join("; ") : "nothing of the fence is left";
 }
 
 /** Polls `check` (returns null when satisfied, else the problem) until it passes or the deadline. */
