@@ -8,7 +8,8 @@ import { z } from "zod";
  * servers. Every request carries `Authorization: Bearer <token>`.
  *
  *   GET  /v1/members                      → agentMembers
- *   POST /v1/members/:name/stop   {mode}  → agentStopResult   (fast: clean shutdown, walsenders ship the shutdown checkpoint)
+ *   POST /v1/members/:name/stop   {mode}  → agentStopResult   (fast: clean shutdown, walsenders ship the shutdown checkpoint;
+ *                                                              stopping a stopped member answers how its last stop ended)
  *   POST /v1/members/:name/start  {primary?}  → agentOk       (primary set: start as its standby — standby.signal + primary_conninfo)
  *   POST /v1/members/:name/reclone {primary}  → agentOk       (wipe, copy from primary with pg_backup_start/stop, start as its standby)
  *   POST /v1/members/:name/kill           → agentOk           (SIGKILL the postmaster: chaos and the failover benchmark)
@@ -31,6 +32,19 @@ export const agentStopInput = z.object({ mode: z.enum(["fast", "immediate"]).def
 export const agentStartInput = z.object({ primary: z.string().optional() });
 export const agentRecloneInput = z.object({ primary: z.string() });
 
-export const agentStopResult = z.object({ ok: z.literal(true), stoppedAt: z.string() });
+export const agentStopResult = z.object({
+  ok: z.literal(true),
+  stoppedAt: z.string(),
+  /**
+   * The postmaster exited by itself with code 0 after a fast shutdown request
+   * (not killed after a timeout, not an immediate stop). Absent from an agent
+   * that predates it: the driver then treats the shutdown as not known to be clean.
+   */
+  clean: z.boolean().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  /** start of the shutdown checkpoint record (from pg_control), when the agent could read it */
+  checkpointLsn: z.string().nullable().optional(),
+});
+export type AgentStopResult = z.infer<typeof agentStopResult>;
 export const agentOk = z.object({ ok: z.literal(true), ms: z.number() });
 export const agentError = z.object({ error: z.string() });

@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -10,7 +11,7 @@ import { formatLsn, parseLsn } from "@/server/adapters/postgres-streaming/lsn";
 import type { StepOptions } from "@/server/adapters/postgres-streaming/steps-common";
 import { pgWriteProbe } from "@/server/failover/pg-write-probe";
 import {
-  NeedsAttention, type ClusterDriver, type ClusterRuntime, type MemberObservation, type OperationState, type StepContext, type StepDef, type WriteProbeReport,
+  NeedsAttention, NothingChanged, type ClusterDriver, type ClusterRuntime, type MemberObservation, type OperationState, type StepContext, type StepDef, type WriteProbeReport,
 } from "@/server/failover/types";
 import { startPgPair, type PgPair } from "@/server/lab/pg-pair/pair";
 
@@ -65,12 +66,14 @@ function driver(withAgent = true, options: StepOptions = {}) {
   return d;
 }
 
-type Run = { ctx: StepContext; commands: string[]; logs: string[]; state: OperationState; results: Record<string, string> };
+type Run = { ctx: StepContext; commands: string[]; logs: string[]; state: OperationState; results: Record<string, string>; abort: (why: string) => void };
 
 function context(op: Partial<StepContext["op"]> & { candidate: string }, c: ClusterRuntime, state: OperationState = {}, resumed = false): Run {
   const commands: string[] = [];
   const logs: string[] = [];
+  const stopper = new AbortController();
   const run: Run = {
+    abort: (why) => stopper.abort(new Error(why)),
     commands,
     logs,
     state,
@@ -84,7 +87,7 @@ function context(op: Partial<StepContext["op"]> & { candidate: string }, c: Clus
       },
       log: (m) => logs.push(m),
       command: (t) => commands.push(t),
-      signal: new AbortController().signal,
+      signal: stopper.signal,
       resumed,
     },
   };
@@ -214,6 +217,10 @@ describe("postgres-streaming driver on the lab pair", () => {
       expect(byName(obs.members, before.name).healthy).toBe(true);
       expect(byName(obs.members, cand).timeline).toBeGreaterThan(before.timeline!);
       expect(run.state.fenceLsn).toMatch(/\//);
+      expect(run.state.fenceClean).toBe(true);
+      expect(run.state.shutdownCheckpointLsn).toMatch(/\//);
+      expect(parseLsn(run.state.shutdownCheckpointLsn as string)).toBeGreaterThanOrEqual(parseLsn(run.state.fenceLsn!));
+      expect(run.commands.some((c) => c.includes("pg_stat_replication"))).toBe(true);
       expect(run.commands.some((c) => c.includes("pg_promote"))).toBe(true);
       expect(run.commands.some((c) => c.includes("/stop"))).toBe(true);
       expect(run.commands.join("\n")).not.toContain(pair.password);
@@ -262,7 +269,7 @@ describe("postgres-streaming driver on the lab pair", () => {
     try {
       const out = await runSteps(steps.slice(fenceAt), run);
       expect(out.failedAt).toBe("catch_up");
-      expect(out.error).not.toBeInstanceOf(NeedsAttention);
+      expect(out.error).toBeInstanceOf(NothingChanged);
       expect(String(out.error)).toMatch(/did not replay .* restarted as the primary, nothing promoted/);
       expect(run.commands.some((c) => c.includes("pg_promote"))).toBe(false);
       const obs = await d.observe();
@@ -270,6 +277,145 @@ describe("postgres-streaming driver on the lab pair", () => {
       expect(byName(obs.members, cand).role).toBe("standby");
     } finally {
       await onMember(cand, (sql) => sql`select pg_wal_replay_resume()`);
+    }
+    await settled(d);
+  }, 120_000);
+
+  it("a catch-up stopped by the runner (abort while waiting) does not restart the old primary", async () => {
+    const d = driver(true, { catchUpTimeoutMs: 60_000 });
+    await settled(d);
+    const before = await primaryNow(d);
+    const old = before.name as "a" | "b";
+    const cand = other(old) as "a" | "b";
+    const agent = new AgentClient(pair.agentUrl, TOKEN);
+    const run = context({ candidate: cand, fromPrimary: old }, cluster());
+    const steps = d.switchoverSteps();
+    const catchUpAt = steps.findIndex((s) => s.name === "catch_up");
+    expect((await runSteps(steps.slice(0, 2), run)).error).toBeNull();
+    // replay paused after preflight: the catch-up cannot finish and waits until the abort
+    await onMember(cand, (sql) => sql`select pg_wal_replay_pause()`);
+    try {
+      expect((await runSteps(steps.slice(2, catchUpAt), run)).error).toBeNull();
+      expect((await agent.member(old))?.running).toBe(false);
+      const waiting = steps[catchUpAt]!.run(run.ctx);
+      await sleep(1_000);
+      const commandsAtAbort = run.commands.length;
+      run.abort("lease lost (test)");
+      const err = await waiting.then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(NothingChanged);
+      expect(err).not.toBeInstanceOf(NeedsAttention);
+      // no compensating action once stopped: the resuming worker decides (it might promote)
+      await sleep(1_000);
+      expect(run.commands.slice(commandsAtAbort).some((c) => c.includes("/start"))).toBe(false);
+      expect((await agent.member(old))?.running).toBe(false);
+      expect(byName((await d.observe()).members, cand).role).toBe("standby");
+    } finally {
+      await onMember(cand, (sql) => sql`select pg_wal_replay_resume()`);
+    }
+    // put the pair back as it was: the old primary shut down cleanly and restarts as the primary
+    await agent.start(old);
+    await settled(d);
+    expect((await primaryNow(d)).name).toBe(old);
+  }, 120_000);
+
+  /**
+   * A session whose backend cannot act on pg_terminate_backend until we let it:
+   * pg_read_file() on a FIFO blocks in open(2) until a writer opens it, and
+   * PostgreSQL's signal handlers restart that call (SA_RESTART).
+   */
+  async function lingeringSession(member: "a" | "b"): Promise<{ pid: number; release: () => void; end: () => Promise<void> }> {
+    const fifo = path.join(dir, `linger-${randomUUID()}`);
+    execFileSync("mkfifo", ["-m", "0666", fifo]);
+    const sql = postgres(pair.memberUrl(member, "postgres"), { max: 1, onnotice: () => undefined });
+    const [{ pid } = { pid: 0 }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    void sql`select pg_read_file(${fifo})`.catch(() => undefined);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      // non-blocking: fails (ENXIO) instead of hanging when nobody reads the FIFO
+      for (let i = 0; i < 50 && !released; i++) {
+        try {
+          closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+          released = true;
+        } catch {
+          execFileSync("sleep", ["0.1"]);
+        }
+      }
+    };
+    // the backend is inside open(2) once pg_stat_activity shows the query as active
+    for (let i = 0; i < 100; i++) {
+      const [r] = await onMember(member, (q) => q<{ state: string }[]>`select state from pg_stat_activity where pid = ${pid}`);
+      if (r?.state === "active") break;
+      await sleep(20);
+    }
+    return {
+      pid,
+      release,
+      end: async () => {
+        release();
+        await sql.end({ timeout: 1 }).catch(() => undefined);
+        rmSync(fifo, { force: true });
+      },
+    };
+  }
+
+  const backendAlive = (member: "a" | "b", pid: number) =>
+    onMember(member, async (sql) => (await sql`select 1 from pg_stat_activity where pid = ${pid}`).length > 0);
+
+  const resetFence = (member: "a" | "b") =>
+    onMember(member, (sql) => sql`alter system reset default_transaction_read_only`.then(() => sql`select pg_reload_conf()`));
+
+  it("the SQL fence waits until the client sessions it ended are gone before reading the fence LSN", async () => {
+    const d = driver(false, { fenceTimeoutMs: 60_000 });
+    await settled(d);
+    const old = (await primaryNow(d)).name as "a" | "b";
+    const run = context({ candidate: other(old), fromPrimary: old }, cluster(false));
+    const steps = d.switchoverSteps();
+    expect((await runSteps(steps.slice(0, 2), run)).error).toBeNull();
+    const slow = await lingeringSession(old);
+    try {
+      let finished = false;
+      const fencing = steps.find((s) => s.name === "fence")!.run(run.ctx).finally(() => (finished = true));
+      // pg_terminate_backend has been sent and the backend is still there: the fence must still be waiting
+      for (let i = 0; i < 500 && !run.commands.some((c) => c.includes("backend_start <=")); i++) await sleep(20);
+      await sleep(1_000);
+      expect(await backendAlive(old, slow.pid)).toBe(true);
+      expect(finished).toBe(false);
+      expect(run.state.fenceLsn).toBeUndefined();
+      slow.release();
+      const result = await fencing;
+      expect(result).toMatch(/read-only/);
+      expect(await backendAlive(old, slow.pid)).toBe(false);
+      expect(run.state.fenceLsn).toMatch(/\//);
+      expect(run.commands.some((c) => c.includes("pg_current_wal_insert_lsn"))).toBe(true);
+      expect(run.logs.some((l) => /ended \d+ client session\(s\), none of the earlier ones is left/.test(l))).toBe(true);
+      // a session opened after the fence is read-only by default, and did not hold the fence up
+      await expect(onMember(old, (sql) => sql`create table after_fence_t (x int)`)).rejects.toThrow(/read-only/);
+    } finally {
+      await slow.end();
+      await resetFence(old);
+    }
+    await settled(d);
+  }, 120_000);
+
+  it("a SQL fence whose ended sessions do not go away un-fences and changes nothing", async () => {
+    const d = driver(false, { fenceTimeoutMs: 1_000 });
+    await settled(d);
+    const old = (await primaryNow(d)).name as "a" | "b";
+    const run = context({ candidate: other(old), fromPrimary: old }, cluster(false));
+    const steps = d.switchoverSteps();
+    expect((await runSteps(steps.slice(0, 2), run)).error).toBeNull();
+    const slow = await lingeringSession(old);
+    try {
+      const err = await steps.find((s) => s.name === "fence")!.run(run.ctx).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(NothingChanged);
+      expect(String(err)).toMatch(/1 client session\(s\) older than the fence still there .* accepts writes again, nothing promoted/);
+      expect(run.state.fenceLsn).toBeUndefined();
+      expect(byName((await d.observe()).members, old).writable).toBe(true);
+    } finally {
+      await slow.end();
+      await resetFence(old).catch(() => undefined);
     }
     await settled(d);
   }, 120_000);
@@ -347,6 +493,41 @@ describe("postgres-streaming driver on the lab pair", () => {
     expect(byName(obs.members, before.name).healthy).toBe(true);
     await settled(d);
   }, 240_000);
+
+  it("fails over without an agent while the old primary is unreachable: promotes, then needs attention because it was not fenced", async () => {
+    const d = driver(false);
+    await settled(d);
+    const before = await primaryNow(d);
+    const old = before.name as "a" | "b";
+    const cand = other(old) as "a" | "b";
+    const agent = new AgentClient(pair.agentUrl, TOKEN);
+    // the pair's agent stops it; the driver under test has no agent and only sees a member that does not answer
+    await agent.stop(old, "immediate");
+    const run = context({ candidate: cand, fromPrimary: old, kind: "failover" }, cluster(false));
+    const out = await runSteps(d.failoverSteps(), run);
+    expect(out.failedAt).toBe("rejoin");
+    expect(out.error).toBeInstanceOf(NeedsAttention);
+    expect(String(out.error)).toContain(`promoted ${cand}; could not fence ${old} (unreachable): make sure it is down, and rejoin it as a standby of ${cand}, before it comes back`);
+    expect(run.results.promote).toMatch(/promoted/);
+    expect(run.results.verify).toMatch(/only writable member/);
+    expect(run.results.fence).toMatch(/unreachable: not fenced/);
+    expect(run.state.unfenced).toEqual([{ name: old, why: "unreachable" }]);
+    expect(run.state.rejoinPending).toBe(true);
+    expect(byName((await d.observe()).members, cand).writable).toBe(true);
+
+    // what the person does: rebuild the old primary as a standby (here with the agent-backed rejoin)
+    const fix = driver(true);
+    const rejoinRun = context({ candidate: cand, fromPrimary: old, kind: "failover" }, cluster(), { oldPrimaries: [old] });
+    expect(await fix.failoverSteps().find((s) => s.name === "rejoin")!.run(rejoinRun.ctx)).toMatch(/streams/);
+    await settled(d, 60_000);
+  }, 240_000);
+
+  it("marks every step from the fence on as changing the cluster", () => {
+    const d = driver();
+    const marked = (steps: StepDef[]) => steps.filter((s) => s.changesCluster).map((s) => s.name);
+    expect(marked(d.switchoverSteps())).toEqual(["fence", "catch_up", "promote", "rejoin", "verify"]);
+    expect(marked(d.failoverSteps())).toEqual(["fence", "promote", "verify", "rejoin"]);
+  });
 
   it("refuses a failover while the primary is up", async () => {
     const d = driver();

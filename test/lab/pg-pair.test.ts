@@ -66,9 +66,19 @@ describe("lab PostgreSQL pair", () => {
   });
 
   it("a manual switchover: stop a (fast) → the router holds; promote b → held connections complete on b; a rejoins as b's standby", async () => {
+    const [{ lsn: before } = { lsn: "" }] = await one(pair.memberUrl("a"), (sql) => sql<{ lsn: string }[]>`select pg_current_wal_insert_lsn()::text as lsn`);
     const stop = await agent("/v1/members/a/stop", { mode: "fast" });
     expect(stop.status).toBe(200);
-    agentStopResult.parse(stop.json);
+    const stopped = agentStopResult.parse(stop.json);
+    // a fast shutdown that exited by itself with 0; its shutdown checkpoint read back from pg_control
+    expect(stopped).toMatchObject({ clean: true, exitCode: 0 });
+    expect(stopped.checkpointLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    const [cp] = await one(pair.memberUrl("b"), (sql) =>
+      sql<{ afterFence: boolean; received: boolean }[]>`select ${stopped.checkpointLsn!}::pg_lsn >= ${before}::pg_lsn as "afterFence", pg_last_wal_receive_lsn() > ${stopped.checkpointLsn!}::pg_lsn as received`);
+    // the standby received past the start of the shutdown checkpoint record before the postmaster exited
+    expect(cp).toEqual({ afterFence: true, received: true });
+    // stopping a stopped member answers how its last stop ended
+    expect(agentStopResult.parse((await agent("/v1/members/a/stop", { mode: "fast" })).json)).toMatchObject({ clean: true, checkpointLsn: stopped.checkpointLsn });
     await waitFor(() => pair.routedTo() === null, 10_000, "router holding");
 
     // a connection made now waits in the router
@@ -107,6 +117,8 @@ describe("lab PostgreSQL pair", () => {
     expect(killed.status).toBe(200);
     const members = agentMembers.parse((await agent("/v1/members")).json).members;
     expect(members.find((m) => m.name === "a")).toMatchObject({ running: false, pid: null });
+    // a killed member is not reported as cleanly stopped
+    expect(agentStopResult.parse((await agent("/v1/members/a/stop", { mode: "fast" })).json)).toMatchObject({ clean: false, checkpointLsn: null });
     await one(pair.routerUrl, (sql) => sql`insert into t values (3)`);
 
     const reclone = await agent("/v1/members/a/reclone", { primary: "b" });
@@ -143,7 +155,10 @@ describe("lab PostgreSQL pair", () => {
     try {
       await waitFor(() => writer.stats().acked >= 20, 20_000, "writer running");
       const before = writer.stats().acked;
-      expect((await agent("/v1/members/a/stop", { mode: "fast" })).status).toBe(200);
+      const stop = await agent("/v1/members/a/stop", { mode: "fast" });
+      expect(stop.status).toBe(200);
+      // clean under write load too
+      expect(agentStopResult.parse(stop.json).clean).toBe(true);
       await one(pair.memberUrl("b"), (sql) => sql`select pg_promote()`);
       await waitFor(() => pair.routedTo() === "b", 15_000, "router forwarding to b");
       expect((await agent("/v1/members/a/start", { primary: "b" })).status).toBe(200);
@@ -161,6 +176,12 @@ describe("lab PostgreSQL pair", () => {
     expect(row?.max).toBe(nextId - 1);
     await waitFor(() => streamsFrom("a", "b"), 30_000, "a streaming from b");
   }, 120_000);
+
+  it("a stop answer from an agent that predates `clean` still parses (the driver treats it as not known to be clean)", () => {
+    const r = agentStopResult.parse({ ok: true, stoppedAt: "2026-01-01T00:00:00.000Z" });
+    expect(r.clean).toBeUndefined();
+    expect(r.checkpointLsn).toBeUndefined();
+  });
 
   it("refuses a wrong token (401), a bad body (400), an unknown member (404) and a start over a running member for another primary (409)", async () => {
     const noToken = await agent("/v1/members", undefined, "Bearer nope");

@@ -1,7 +1,7 @@
 import { NeedsAttention, type StepContext } from "@/server/failover/types";
 import type { AgentClient } from "./agent-client";
 import { formatLsn, parseLsn } from "./lsn";
-import { errorText, memberOf, pollUntil, type Deps } from "./steps-common";
+import { errorText, memberOf, pollUntil, rethrowIfStopped, type Deps } from "./steps-common";
 
 /**
  * Bringing a former primary back as a standby of the new one.
@@ -112,10 +112,13 @@ export async function rejoinWithAgent(ctx: StepContext, d: Deps, agent: AgentCli
         if (await waitStreaming(ctx, d, member, primary, d.opts.rejoinTimeoutMs, diverged)) return `${member} restarted as a standby of ${primary} and streams`;
         why ??= `it did not stream from ${primary} within ${Math.round(d.opts.rejoinTimeoutMs / 1000)} s`;
       } catch (err) {
+        // a stopped run must not go on to wipe and re-clone the member
+        rethrowIfStopped(ctx, err);
         why = `restarting it as a standby failed (${errorText(err)})`;
       }
     }
   }
+  ctx.signal.throwIfAborted();
   if (why) ctx.log(`${why}: re-cloning ${member} from ${primary}`);
   ctx.command(agent.curl("POST", `/v1/members/${member}/reclone`, { primary }));
   const r = await agent.reclone(member, primary);

@@ -1,4 +1,4 @@
-import { NeedsAttention, type ClusterObservation, type MemberObservation, type StepContext } from "@/server/failover/types";
+import { NeedsAttention, NothingChanged, type ClusterObservation, type MemberObservation, type StepContext } from "@/server/failover/types";
 import type { AgentClient } from "./agent-client";
 import { formatLsn, parseLsn } from "./lsn";
 import type { MemberConnections } from "./member-sql";
@@ -6,6 +6,8 @@ import type { MemberConnections } from "./member-sql";
 export type StepOptions = {
   /** how long the candidate may take to replay the fenced primary's last WAL */
   catchUpTimeoutMs?: number;
+  /** SQL fence: how long the reload, the ended sessions and the WAL flush may each take before it un-fences */
+  fenceTimeoutMs?: number;
   promoteTimeoutMs?: number;
   /** how long a restarted old primary may take to stream before it is re-cloned */
   rejoinTimeoutMs?: number;
@@ -19,7 +21,7 @@ export type Deps = {
   observe: (signal?: AbortSignal) => Promise<ClusterObservation>;
 };
 
-export const defaultStepOptions: Required<StepOptions> = { catchUpTimeoutMs: 10_000, promoteTimeoutMs: 60_000, rejoinTimeoutMs: 15_000, recloneTimeoutMs: 120_000 };
+export const defaultStepOptions: Required<StepOptions> = { catchUpTimeoutMs: 10_000, fenceTimeoutMs: 5_000, promoteTimeoutMs: 60_000, rejoinTimeoutMs: 15_000, recloneTimeoutMs: 120_000 };
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,6 +40,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * Every catch in a step starts with this. Once the run is stopped (worker
+ * shutdown, lease lost) the step does nothing more — no compensating action
+ * either (un-fence, kill, re-clone): the worker that resumes the operation
+ * re-observes and decides, and an un-fence racing its promotion would make
+ * two primaries.
+ */
+export function rethrowIfStopped(ctx: StepContext, err: unknown): void {
+  if (ctx.signal.aborted) throw err;
+}
+
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED"]);
+
+/** "unreachable" for a connection that could not be made, else the error itself */
+export function reachText(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CONNECT_ERRORS.has(code) ? "unreachable" : errorText(err);
+}
+
 export function memberOf(obs: ClusterObservation, name: string): MemberObservation {
   const m = obs.members.find((x) => x.name === name);
   if (!m) throw new Error(`${name} is not a member of this cluster`);
@@ -52,14 +73,20 @@ export async function sqlOn<T extends object = Record<string, unknown>>(ctx: Ste
   return d.conns.run(member, "admin", (sql) => sql.unsafe<T[]>(statement));
 }
 
-/** Polls `check` every `everyMs` until it returns a value or the deadline passes (errors count as "not yet"). */
+/**
+ * Polls `check` every `everyMs` until it returns a value or the deadline
+ * passes (null). Errors count as "not yet", except NeedsAttention /
+ * NothingChanged thrown on purpose; a stopped run throws.
+ */
 export async function pollUntil<T>(ctx: StepContext, everyMs: number, timeoutMs: number, check: () => Promise<T | null>): Promise<T | null> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {
       const v = await check();
       if (v !== null) return v;
-    } catch {
+    } catch (err) {
+      if (err instanceof NeedsAttention || err instanceof NothingChanged) throw err;
+      rethrowIfStopped(ctx, err);
       // a member restarting or a connection dropped: the next poll retries
     }
     if (performance.now() >= deadline) return null;
@@ -70,27 +97,81 @@ export async function pollUntil<T>(ctx: StepContext, everyMs: number, timeoutMs:
 // ---- fence ------------------------------------------------------------------
 
 /**
- * SQL-only fence: new transactions default to read-only once the reload
- * reaches them, and every other client session is ended (walsenders are not
- * client backends and keep streaming). pg_terminate_backend waits up to 1 s
- * for each to exit, so a commit in flight is in WAL before the LSN is read.
+ * SQL-only fence, in this order:
+ * 1. ALTER SYSTEM default_transaction_read_only = on + reload, until our own
+ *    session sees it (the postmaster reloads before it signals its children,
+ *    so from then on every new session starts read-only);
+ * 2. end every other client session, then wait until none that started before
+ *    the terminate is left: a backend still exiting can still commit, and a
+ *    session opened before the reload may be inside a read-write transaction.
+ *    Sessions opened afterwards are read-only by default and are left alone
+ *    (the observer and write probes reconnect all the time); walsenders are
+ *    not client backends and keep streaming;
+ * 3. the fence LSN is pg_current_wal_insert_lsn() — an async commit's record
+ *    can be past the write position — once the WAL is flushed up to it
+ *    (walsenders only ship flushed WAL).
+ * `onFailure` "unfence": anything short of that resets the setting and throws
+ * NothingChanged (NeedsAttention when the reset fails too); "leave": the error
+ * is thrown as is and whatever was done stays (failover: better half-fenced).
  */
-export async function sqlFence(ctx: StepContext, d: Deps, member: string): Promise<string> {
-  await sqlOn(ctx, d, member, "ALTER SYSTEM SET default_transaction_read_only = on");
+export async function sqlFence(ctx: StepContext, d: Deps, member: string, onFailure: "unfence" | "leave"): Promise<string> {
+  try {
+    await sqlOn(ctx, d, member, "ALTER SYSTEM SET default_transaction_read_only = on");
+  } catch (err) {
+    rethrowIfStopped(ctx, err);
+    if (onFailure === "leave") throw err;
+    throw new NothingChanged(`could not fence ${member}: ${errorText(err)}`);
+  }
+  try {
+    return await fenceRest(ctx, d, member);
+  } catch (err) {
+    rethrowIfStopped(ctx, err);
+    if (onFailure === "leave") throw err;
+    const why = `fencing ${member} failed: ${errorText(err)}`;
+    ctx.log(`${why}; un-fencing it`);
+    try {
+      await sqlUnfence(ctx, d, member);
+    } catch (err2) {
+      rethrowIfStopped(ctx, err2);
+      throw new NeedsAttention(`${why}; un-fencing it failed too (${errorText(err2)}): ${member} may be left read-only, nothing was promoted`);
+    }
+    throw new NothingChanged(`${why}; ${member} accepts writes again, nothing promoted`);
+  }
+}
+
+async function fenceRest(ctx: StepContext, d: Deps, member: string): Promise<string> {
+  const wait = d.opts.fenceTimeoutMs;
+  const secs = `${wait / 1000} s`;
   await sqlOn(ctx, d, member, "SELECT pg_reload_conf()");
-  // The postmaster reloads before our own backend does, so once our session sees it, new sessions do too.
-  const seen = await pollUntil(ctx, 5, 2_000, async () => {
+  const seen = await pollUntil(ctx, 5, wait, async () => {
     const [r] = await d.conns.run(member, "admin", (sql) => sql<{ v: string }[]>`select current_setting('default_transaction_read_only') as v`);
     return r?.v === "on" ? true : null;
   });
-  if (!seen) ctx.log(`${member}: the reload had not reached our session after 2 s; terminating sessions anyway`);
+  if (!seen) throw new Error(`the reload had not reached our session after ${secs}`);
+  const [at] = await d.conns.run(member, "admin", (sql) => sql<{ t: string }[]>`select clock_timestamp()::text as t`);
+  if (!at) throw new Error("no clock_timestamp()");
   const [t] = await sqlOn<{ n: number }>(
     ctx, d, member,
-    "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) t",
+    "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) t",
   );
-  ctx.log(`${member}: read-only by default now; ended ${t?.n ?? 0} client session(s)`);
-  const [l] = await sqlOn<{ lsn: string }>(ctx, d, member, "SELECT pg_current_wal_lsn()::text AS lsn");
-  if (!l) throw new Error(`${member} returned no WAL position`);
+  ctx.command(`${d.conns.psql(member, `SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND backend_start <= '${at.t}'`)}   # until 0`);
+  let left = -1;
+  const gone = await pollUntil(ctx, 10, wait, async () => {
+    const [r] = await d.conns.run(member, "admin", (sql) => sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where backend_type = 'client backend' and pid <> pg_backend_pid() and backend_start <= ${at.t}::timestamptz`);
+    left = r?.n ?? -1;
+    return left === 0 ? true : null;
+  });
+  if (!gone) throw new Error(`${left < 0 ? "?" : left} client session(s) older than the fence still there ${secs} after pg_terminate_backend()`);
+  ctx.log(`${member}: read-only by default now; ended ${t?.n ?? 0} client session(s), none of the earlier ones is left`);
+  const [l] = await sqlOn<{ lsn: string }>(ctx, d, member, "SELECT pg_current_wal_insert_lsn()::text AS lsn");
+  if (!l) throw new Error("no WAL position");
+  const flushed = await pollUntil(ctx, 5, wait, async () => {
+    const [r] = await d.conns.run(member, "admin", (sql) => sql<{ ok: boolean }[]>`select pg_current_wal_flush_lsn() >= ${l.lsn}::pg_lsn as ok`);
+    return r?.ok ? true : null;
+  });
+  if (!flushed) throw new Error(`WAL not flushed up to ${l.lsn} after ${secs}`);
   return l.lsn;
 }
 

@@ -1,6 +1,8 @@
 import { NeedsAttention, type MemberObservation, type StepContext, type StepDef } from "@/server/failover/types";
+import type { AgentMember } from "@/server/failover/agent-protocol";
+import type { AgentClient } from "./agent-client";
 import { rejoinWithAgent } from "./rejoin";
-import { errorText, memberOf, names, promoteCandidate, sqlFence, verifySoleWritable, type Deps } from "./steps-common";
+import { errorText, memberOf, names, promoteCandidate, reachText, rethrowIfStopped, sqlFence, verifySoleWritable, type Deps } from "./steps-common";
 
 /**
  * Unplanned failover: the primary is gone. Confirm it does not accept writes,
@@ -8,7 +10,17 @@ import { errorText, memberOf, names, promoteCandidate, sqlFence, verifySoleWrita
  * (chosen at request), then re-clone the old primary from the new one — its
  * WAL may have gone past what the standby received, and without pg_rewind a
  * fresh copy is the only safe way back.
+ *
+ * An old primary that could not be fenced (unreachable: down, or cut off by a
+ * partition) does not stop the promotion — the operator asked for a failover
+ * knowing the primary was gone — but the operation then ends needing
+ * attention instead of succeeded: if it was only cut off it may come back as
+ * a second primary. Every step from the fence on changes the cluster.
  */
+type Unfenced = { name: string; why: string };
+
+const unfencedOf = (ctx: StepContext): Unfenced[] =>
+  Array.isArray(ctx.state.unfenced) ? (ctx.state.unfenced as Unfenced[]).filter((u) => typeof u?.name === "string") : [];
 
 /** The member(s) that were the primary: the one named at request, else every non-candidate that is not a standby. */
 function oldPrimaries(ctx: StepContext, members: MemberObservation[]): string[] {
@@ -42,42 +54,65 @@ const confirm = (d: Deps): StepDef => ({
   },
 });
 
+/** Stops (else kills) the old primary through the agent; null when the agent could do neither. */
+async function agentFence(ctx: StepContext, agent: AgentClient, old: string): Promise<string | null> {
+  let am: AgentMember | undefined;
+  try {
+    am = await agent.member(old);
+  } catch (err) {
+    rethrowIfStopped(ctx, err);
+    ctx.log(`agent: ${errorText(err)}`);
+  }
+  if (am && !am.running) return `${old} is not running`;
+  try {
+    ctx.command(agent.curl("POST", `/v1/members/${old}/stop`, { mode: "immediate" }));
+    await agent.stop(old, "immediate");
+    return `${old} stopped (immediate)`;
+  } catch (err) {
+    rethrowIfStopped(ctx, err);
+    ctx.log(`stopping ${old} failed (${errorText(err)}); killing it`);
+  }
+  try {
+    ctx.command(agent.curl("POST", `/v1/members/${old}/kill`, {}));
+    await agent.kill(old);
+    return `${old} killed`;
+  } catch (err) {
+    rethrowIfStopped(ctx, err);
+    ctx.log(`killing ${old} failed (${errorText(err)})`);
+    return null;
+  }
+}
+
 const fence = (d: Deps): StepDef => ({
   name: "fence",
   title: "Fence the old primary if reachable",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const olds = oldPrimaries(ctx, []);
     const out: string[] = [];
+    const unfenced: Unfenced[] = [];
     for (const old of olds) {
       if (d.agent) {
-        const am = await d.agent.member(old).catch((err: unknown) => {
-          ctx.log(`agent: ${errorText(err)}`);
-          return undefined;
-        });
-        if (am && !am.running) {
-          out.push(`${old} is not running`);
+        const done = await agentFence(ctx, d.agent, old);
+        if (done) {
+          out.push(done);
           continue;
         }
-        try {
-          ctx.command(d.agent.curl("POST", `/v1/members/${old}/stop`, { mode: "immediate" }));
-          await d.agent.stop(old, "immediate");
-          out.push(`${old} stopped (immediate)`);
-        } catch (err) {
-          ctx.log(`stopping ${old} failed (${errorText(err)}); killing it`);
-          ctx.command(d.agent.curl("POST", `/v1/members/${old}/kill`, {}));
-          await d.agent.kill(old);
-          out.push(`${old} killed`);
-        }
-        continue;
+        ctx.log(`the agent could not stop ${old}; trying the SQL fence`);
       }
       try {
-        const lsn = await sqlFence(ctx, d, old);
+        const lsn = await sqlFence(ctx, d, old, "leave");
         out.push(`${old} reachable: fenced read-only at ${lsn}`);
       } catch (err) {
-        out.push(`${old} unreachable (${errorText(err)}): not fenced`);
+        rethrowIfStopped(ctx, err);
+        const why = reachText(err);
+        ctx.log(`${old} could not be fenced: ${errorText(err)}`);
+        unfenced.push({ name: old, why });
+        out.push(`${old} ${why === "unreachable" ? "unreachable" : `could not be fenced (${why})`}: not fenced`);
       }
     }
+    await ctx.setState({ unfenced });
     return out.join("; ") || "no old primary to fence";
   },
 });
@@ -86,6 +121,7 @@ const promote = (d: Deps): StepDef => ({
   name: "promote",
   title: "Promote the most advanced standby",
   onResume: "rerun",
+  changesCluster: true,
   run: (ctx) => promoteCandidate(ctx, d),
 });
 
@@ -93,6 +129,7 @@ const verify = (d: Deps): StepDef => ({
   name: "verify",
   title: "Verify the new primary accepts writes",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const obs = await verifySoleWritable(ctx, d, ctx.op.candidate);
     const p = memberOf(obs, ctx.op.candidate);
@@ -105,9 +142,20 @@ const rejoin = (d: Deps): StepDef => ({
   name: "rejoin",
   title: "Re-clone the old primary as a standby",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const cand = ctx.op.candidate;
     const olds = oldPrimaries(ctx, []);
+    const unfenced = unfencedOf(ctx);
+    if (unfenced.length) {
+      // Comes after verify on purpose: the promotion is recorded as done before the operation parks.
+      await ctx.setState({ rejoinPending: true });
+      const one = unfenced.length === 1;
+      const who = unfenced.map((u) => `${u.name} (${u.why})`).join(", ");
+      throw new NeedsAttention(
+        `promoted ${cand}; could not fence ${who}: make sure ${one ? "it is" : "they are"} down, and rejoin ${one ? "it" : "them"} as a standby of ${cand}, before ${one ? "it comes" : "they come"} back`,
+      );
+    }
     if (!d.agent) {
       await ctx.setState({ rejoinPending: true });
       throw new NeedsAttention(

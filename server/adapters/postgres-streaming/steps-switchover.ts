@@ -1,9 +1,10 @@
-import { NeedsAttention, type StepContext, type StepDef } from "@/server/failover/types";
+import type { AgentStopResult } from "@/server/failover/agent-protocol";
+import { NeedsAttention, NothingChanged, type StepContext, type StepDef } from "@/server/failover/types";
 import { formatLsn, lsnDiff, parseLsn } from "./lsn";
 import type { Replica } from "./observe";
 import { rejoinWithAgent } from "./rejoin";
 import {
-  type Deps, errorText, memberOf, names, pollUntil, promoteCandidate, sqlFence, sqlOn, sqlUnfence, verifySoleWritable,
+  type Deps, errorText, memberOf, names, pollUntil, promoteCandidate, rethrowIfStopped, sqlFence, sqlOn, sqlUnfence, verifySoleWritable,
 } from "./steps-common";
 
 /**
@@ -16,6 +17,10 @@ import {
  * standby to confirm it, before the postmaster exits — so the old primary can
  * later follow the new timeline without a rewind. Without an agent the fence
  * is SQL (read-only by default + end client sessions) and a person rejoins it.
+ *
+ * Every step from the fence on changes the cluster (changesCluster): a plain
+ * error there parks the operation. A step that put the cluster back (a
+ * catch-up timeout un-fences) or never touched it throws NothingChanged.
  */
 const oldPrimaryOf = (ctx: StepContext): string => {
   const p = (ctx.state.oldPrimary as string | undefined) ?? ctx.op.fromPrimary;
@@ -62,35 +67,79 @@ const checkpoint = (d: Deps): StepDef => ({
   },
 });
 
+/**
+ * Why a clean fast shutdown with the candidate's walsender streaming is
+ * enough to know the candidate has every acknowledged commit: the postmaster
+ * only exits once the checkpointer wrote the shutdown checkpoint and every
+ * walsender finished — and a walsender in WalSndDone() exits only when the
+ * standby has confirmed flushing all WAL up to the end of that checkpoint
+ * record. So after a clean stop (exit code 0 after SIGINT, not killed) whose
+ * walsender to the candidate was streaming, the candidate received everything.
+ * If the walsender drops out during the shutdown the postmaster exits without
+ * it: the catch-up then also requires the candidate to have received past the
+ * shutdown checkpoint record when the agent reads its LSN from pg_control, and
+ * past the fence LSN (the record starts at or after it) when it cannot.
+ */
+const walsenderOf = (cand: string) =>
+  `SELECT pg_current_wal_insert_lsn(), state FROM pg_stat_replication WHERE application_name = '${cand}'`;
+
+async function stopped(ctx: StepContext, old: string, r: AgentStopResult, how: string): Promise<string> {
+  await ctx.setState({ fencedAt: r.stoppedAt, fenceClean: r.clean ?? null, shutdownCheckpointLsn: r.checkpointLsn ?? null });
+  if (r.clean !== true) {
+    const why = r.clean === false ? `its shutdown was not clean (exit code ${r.exitCode ?? "none"}: killed, crashed or timed out)` : "the agent did not say whether its shutdown was clean";
+    throw new NeedsAttention(
+      `${old} is stopped but ${why}, so its last WAL may not have reached ${ctx.op.candidate}; nothing was promoted. Starting ${old} again (crash recovery keeps every acknowledged write) cancels the switchover; promote ${ctx.op.candidate} only after comparing ${old}'s last WAL with what it received.`,
+    );
+  }
+  const cp = r.checkpointLsn ? `, shutdown checkpoint at ${r.checkpointLsn}` : "";
+  return `${old} ${how}; fence LSN ${ctx.state.fenceLsn ?? "?"}${cp}`;
+}
+
 const fence = (d: Deps): StepDef => ({
   name: "fence",
   title: "Stop writes on the old primary",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const old = oldPrimaryOf(ctx);
+    const cand = ctx.op.candidate;
     if (!d.agent) {
-      const lsn = await sqlFence(ctx, d, old);
+      const lsn = await sqlFence(ctx, d, old, "unfence");
       await ctx.setState({ fenceLsn: lsn, fencedAt: new Date().toISOString() });
-      return `${old} is read-only; fence LSN ${lsn}`;
+      return `${old} is read-only and its earlier sessions are gone; fence LSN ${lsn} (flushed)`;
     }
     const agent = d.agent;
-    let lsn: string | undefined;
+    let pre: { lsn: string; state: string | null } | undefined;
     try {
-      const [r] = await d.conns.run(old, "admin", (sql) => sql<{ lsn: string }[]>`select pg_current_wal_insert_lsn()::text as lsn`);
-      lsn = r?.lsn;
+      [pre] = await d.conns.run(old, "admin", (sql) => sql<{ lsn: string; state: string | null }[]>`
+        select pg_current_wal_insert_lsn()::text as lsn,
+          (select state from pg_stat_replication where application_name = ${cand} order by state = 'streaming' desc limit 1) as state`);
     } catch (err) {
-      const am = await agent.member(old);
-      if (am && !am.running && ctx.state.fenceLsn) return `${old} was already stopped at ${ctx.state.fenceLsn}`;
-      throw new Error(`cannot read ${old}'s WAL position before stopping it: ${errorText(err)}`);
+      rethrowIfStopped(ctx, err);
+      // fenceLsn is saved right before the stop: without it no run of this step has stopped anything yet
+      const am = ctx.state.fenceLsn ? await agent.member(old) : undefined;
+      if (am && !am.running && ctx.state.fenceLsn) {
+        // An earlier run of this step stopped it: ask how that stop ended.
+        ctx.command(agent.curl("POST", `/v1/members/${old}/stop`, { mode: "fast" }));
+        return stopped(ctx, old, await agent.stop(old, "fast"), "was already stopped");
+      }
+      const msg = `cannot read ${old}'s WAL position before stopping it: ${errorText(err)}`;
+      // an earlier run got as far as the stop request and the member still runs: what it did is not known
+      if (ctx.state.fenceLsn) throw new Error(msg);
+      throw new NothingChanged(msg);
     }
-    if (!lsn) throw new Error(`${old} returned no WAL position`);
-    await ctx.setState({ fenceLsn: lsn });
-    ctx.command(d.conns.psql(old, "SELECT pg_current_wal_insert_lsn()"));
+    if (!pre) throw new NothingChanged(`${old} returned no WAL position`);
+    ctx.command(d.conns.psql(old, walsenderOf(cand)));
+    if (pre.state !== "streaming") {
+      throw new NothingChanged(
+        `${old} has ${pre.state ? `a walsender in state "${pre.state}"` : "no walsender"} for ${cand} (application_name ${cand}); not stopping ${old}, its last WAL might not reach ${cand}`,
+      );
+    }
+    await ctx.setState({ fenceLsn: pre.lsn });
     ctx.command(agent.curl("POST", `/v1/members/${old}/stop`, { mode: "fast" }));
     const t0 = performance.now();
     const r = await agent.stop(old, "fast");
-    await ctx.setState({ fencedAt: r.stoppedAt });
-    return `${old} stopped (fast shutdown) in ${Math.round(performance.now() - t0)} ms; fence LSN ${lsn}`;
+    return stopped(ctx, old, r, `stopped (fast shutdown, clean) in ${Math.round(performance.now() - t0)} ms with ${cand} streaming`);
   },
 });
 
@@ -113,48 +162,62 @@ const catchUp = (d: Deps): StepDef => ({
   name: "catch_up",
   title: "Wait for the candidate to replay the old primary's last WAL",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const old = oldPrimaryOf(ctx);
     const cand = ctx.op.candidate;
     if (!ctx.state.fenceLsn) throw new Error("no fence LSN recorded");
     const fenceLsn = parseLsn(ctx.state.fenceLsn);
-    // With a fast shutdown everything was shipped before the postmaster exited: the received position must also have stopped moving.
-    const needStable = ctx.state.fenceMode === "stop";
+    const stop = ctx.state.fenceMode === "stop";
+    // After a stop nothing more can arrive: the received position must have stopped moving and lie past the
+    // start of the shutdown checkpoint record (see walsenderOf above) — the checkpoint LSN, else at or after the fence LSN.
+    const checkpoint = typeof ctx.state.shutdownCheckpointLsn === "string" ? parseLsn(ctx.state.shutdownCheckpointLsn) : null;
+    const past = stop ? (checkpoint !== null && checkpoint > fenceLsn ? checkpoint : fenceLsn) : null;
+    const target = past !== null ? `past ${formatLsn(past)}${checkpoint !== null ? " (shutdown checkpoint)" : ""}` : `at ${ctx.state.fenceLsn}`;
     const statement = "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()";
     ctx.command(`${d.conns.psql(cand, statement)}   # every 5 ms`);
     let last: Positions | null = null;
     let prevReceive: string | null = null;
     const t0 = performance.now();
-    const done = await pollUntil(ctx, 5, d.opts.catchUpTimeoutMs, async () => {
-      const [r] = await d.conns.run(cand, "admin", (sql) =>
-        sql<Positions[]>`select pg_is_in_recovery() as rec, pg_last_wal_receive_lsn()::text as receive, pg_last_wal_replay_lsn()::text as replay`,
-      );
-      if (!r) return null;
-      if (!r.rec) throw new NeedsAttention(`${cand} left recovery before it was promoted by this operation`);
-      last = r;
-      const stable = !needStable || (prevReceive !== null && prevReceive === r.receive);
-      prevReceive = r.receive;
-      if (r.receive === null || r.replay === null || r.receive !== r.replay) return null;
-      return parseLsn(r.replay) >= fenceLsn && stable ? r : null;
-    }).catch((err: unknown) => {
+    let done: Positions | null;
+    try {
+      done = await pollUntil(ctx, 5, d.opts.catchUpTimeoutMs, async () => {
+        const [r] = await d.conns.run(cand, "admin", (sql) =>
+          sql<Positions[]>`select pg_is_in_recovery() as rec, pg_last_wal_receive_lsn()::text as receive, pg_last_wal_replay_lsn()::text as replay`,
+        );
+        if (!r) return null;
+        if (!r.rec) throw new NeedsAttention(`${cand} left recovery before it was promoted by this operation`);
+        last = r;
+        const stable = !stop || (prevReceive !== null && prevReceive === r.receive);
+        prevReceive = r.receive;
+        if (r.receive === null || r.replay === null || r.receive !== r.replay) return null;
+        const replay = parseLsn(r.replay);
+        const reached = past !== null ? replay > past : replay >= fenceLsn;
+        return reached && stable ? r : null;
+      });
+    } catch (err) {
       if (err instanceof NeedsAttention) throw err;
-      return null;
-    });
+      rethrowIfStopped(ctx, err);
+      done = null;
+    }
     const ms = Math.round(performance.now() - t0);
     if (!done) {
+      // pollUntil returns null only on its deadline; a stopped run threw above. Check again right before acting.
+      ctx.signal.throwIfAborted();
       const seen = last as Positions | null;
-      const what = `${cand} did not replay ${old}'s fence LSN ${ctx.state.fenceLsn} within ${Math.round(d.opts.catchUpTimeoutMs / 1000)} s (received ${seen?.receive ?? "?"}, replayed ${seen?.replay ?? "?"})`;
+      const what = `${cand} did not replay ${old}'s WAL ${target} within ${Math.round(d.opts.catchUpTimeoutMs / 1000)} s (received ${seen?.receive ?? "?"}, replayed ${seen?.replay ?? "?"})`;
       ctx.log(what);
       let undone: string;
       try {
         undone = await unfence(ctx, d, old);
       } catch (err) {
+        rethrowIfStopped(ctx, err);
         throw new NeedsAttention(`${what}; un-fencing ${old} failed too (${errorText(err)}): nothing was promoted and no member may accept writes`);
       }
-      throw new Error(`${what}; ${undone}, nothing promoted`);
+      throw new NothingChanged(`${what}; ${undone}, nothing promoted`);
     }
     const gap = lsnDiff(parseLsn(done.replay ?? "0/0"), fenceLsn);
-    ctx.log(`candidate replayed ${done.replay} (fence ${ctx.state.fenceLsn}) after ${ms} ms`);
+    ctx.log(`candidate replayed ${done.replay} (fence ${ctx.state.fenceLsn}${checkpoint !== null ? `, shutdown checkpoint ${formatLsn(checkpoint)}` : ""}) after ${ms} ms`);
     return `${cand} replayed ${done.replay}, ${gap} bytes past the fence LSN ${formatLsn(fenceLsn)}, in ${ms} ms`;
   },
 });
@@ -163,6 +226,7 @@ const promote = (d: Deps): StepDef => ({
   name: "promote",
   title: "Promote the candidate",
   onResume: "rerun",
+  changesCluster: true,
   run: (ctx) => promoteCandidate(ctx, d),
 });
 
@@ -170,6 +234,7 @@ const rejoin = (d: Deps): StepDef => ({
   name: "rejoin",
   title: "Rejoin the old primary as a standby",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const old = oldPrimaryOf(ctx);
     const cand = ctx.op.candidate;
@@ -194,6 +259,7 @@ const verify = (d: Deps): StepDef => ({
   name: "verify",
   title: "Verify roles and replication",
   onResume: "rerun",
+  changesCluster: true,
   run: async (ctx) => {
     const old = oldPrimaryOf(ctx);
     const cand = ctx.op.candidate;

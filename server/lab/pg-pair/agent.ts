@@ -2,12 +2,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { z } from "zod";
 import { agentRecloneInput, agentStartInput, agentStopInput, type AgentMember } from "../../failover/agent-protocol";
-import type { PairLog } from "./member";
+import type { PairLog, StopOutcome } from "./member";
 
 /** What the agent acts on; the pair implements it. Actions return when done. */
 export type AgentBackend = {
   members: () => AgentMember[];
-  stop: (name: string, mode: "fast" | "immediate") => Promise<void>;
+  stop: (name: string, mode: "fast" | "immediate") => Promise<StopOutcome>;
   start: (name: string, primary?: string) => Promise<void>;
   reclone: (name: string, primary: string) => Promise<void>;
   kill: (name: string) => Promise<void>;
@@ -62,8 +62,9 @@ export async function startAgent(opts: { port: number; token: string; backend: A
     switch (action) {
       case "stop": {
         const body = agentStopInput.parse(raw);
-        await opts.backend.stop(name, body.mode);
-        return send(res, 200, { ok: true, stoppedAt: new Date().toISOString() });
+        const out = await opts.backend.stop(name, body.mode);
+        if (!out.clean) opts.log?.warn({ member: name, mode: body.mode, exitCode: out.exitCode }, "lab member did not shut down cleanly");
+        return send(res, 200, { ok: true, stoppedAt: new Date().toISOString(), ...out });
       }
       case "start": {
         const body = agentStartInput.parse(raw);

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chownSync, closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import os from "node:os";
 import postgres from "postgres";
+import { formatLsn } from "../../adapters/postgres-streaming/lsn";
 import { binaries, isRoot, postgresOsUser } from "../../supervisor/embedded-pg";
 
 export type MemberName = "a" | "b";
@@ -61,13 +63,51 @@ export function markStandby(dataDir: string): void {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How a stop ended (the agent's stop answer). */
+export type StopOutcome = {
+  /** fast shutdown, and the postmaster exited by itself with code 0: the shutdown checkpoint was written and every connected walsender had it confirmed */
+  clean: boolean;
+  exitCode: number | null;
+  checkpointLsn: string | null;
+};
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+const DB_SHUTDOWNED = 1;
+
+/**
+ * The checkpoint LSN from global/pg_control when the control file says the
+ * cluster was shut down cleanly (what pg_controldata prints as "Latest
+ * checkpoint location"; the embedded binaries have no pg_controldata).
+ * ControlFileData starts system_identifier u64 @0, pg_control_version u32 @8,
+ * catalog_version_no u32 @12, state (DBState) @16, time i64 @24, checkPoint
+ * u64 @32 — unchanged since PostgreSQL 11 (1100) — in host byte order. Any
+ * other version or state: null (unknown), never a guess.
+ */
+export function shutdownCheckpointLsn(dataDir: string): string | null {
+  try {
+    const buf = readFileSync(path.join(dataDir, "global", "pg_control"));
+    if (buf.length < 40) return null;
+    const le = os.endianness() === "LE";
+    const version = le ? buf.readUInt32LE(8) : buf.readUInt32BE(8);
+    if (version < 1100 || version >= 10_000) return null;
+    const state = le ? buf.readInt32LE(16) : buf.readInt32BE(16);
+    if (state !== DB_SHUTDOWNED) return null;
+    return formatLsn(le ? buf.readBigUInt64LE(32) : buf.readBigUInt64BE(32));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One PostgreSQL server of the pair: its own process group (so a terminal's
  * Ctrl-C reaches only the parent), log appended to `<dataDir>.log`.
  */
 export class Member {
   private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
+  private exited: Promise<Exit> = Promise.resolve({ code: null, signal: null });
+  /** how the last stop ended; reset by a start, so a crash after a restart is not reported as that stop */
+  private lastStop: StopOutcome | null = null;
 
   constructor(
     readonly name: MemberName,
@@ -112,10 +152,11 @@ export class Member {
     });
     closeSync(fd);
     this.child = child;
-    this.exited = new Promise<void>((resolve) =>
-      child.once("exit", () => {
+    this.lastStop = null;
+    this.exited = new Promise<Exit>((resolve) =>
+      child.once("exit", (code, signal) => {
         if (this.child === child) this.child = null;
-        resolve();
+        resolve({ code, signal });
       }),
     );
     const deadline = Date.now() + timeoutMs;
@@ -137,15 +178,24 @@ export class Member {
   /**
    * fast (SIGINT): sessions rolled back, shutdown checkpoint written and shipped to
    * the standby by the walsenders before they exit. immediate (SIGQUIT): no checkpoint.
+   * A fast shutdown still running after `timeoutMs` is SIGKILLed: not clean.
+   * Stopping a stopped member answers how its last stop ended (unknown: not clean).
    */
-  async stop(mode: "fast" | "immediate" = "fast", timeoutMs = 30_000): Promise<void> {
+  async stop(mode: "fast" | "immediate" = "fast", timeoutMs = 30_000): Promise<StopOutcome> {
     const child = this.child;
-    if (!child) return;
+    if (!child) return this.lastStop ?? { clean: false, exitCode: null, checkpointLsn: null };
     child.kill(mode === "fast" ? "SIGINT" : "SIGQUIT");
-    const timer = setTimeout(() => this.killGroup(child), timeoutMs);
-    await this.exited;
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      this.killGroup(child);
+    }, timeoutMs);
+    const exit = await this.exited;
     clearTimeout(timer);
     await this.reapGroup(child);
+    const clean = mode === "fast" && !killed && exit.code === 0 && exit.signal === null;
+    this.lastStop = { clean, exitCode: exit.code, checkpointLsn: clean ? shutdownCheckpointLsn(this.dataDir) : null };
+    return this.lastStop;
   }
 
   /** SIGKILL to the postmaster and everything it forked: a crash, for chaos and the failover benchmark. */
@@ -153,8 +203,9 @@ export class Member {
     const child = this.child;
     if (!child) return;
     this.killGroup(child);
-    await this.exited;
+    const exit = await this.exited;
     await this.reapGroup(child);
+    this.lastStop = { clean: false, exitCode: exit.code, checkpointLsn: null };
   }
 
   private killGroup(child: ChildProcess): void {
