@@ -17,6 +17,7 @@ import { adapterLabels } from "@/server/failover/schemas";
 import type { ClusterDetail, OperationKindName } from "@/server/failover/types";
 import { Freshness, OperationStatusBadge } from "./bits";
 import styles from "./clusters.module.css";
+import { ExternalSchedule } from "./external-schedule";
 import { clusterHref, formatBytes, kindLabel, operationHref } from "./format";
 import { MemberCard } from "./member-card";
 import { OperationActions } from "./operation-actions";
@@ -64,6 +65,7 @@ export function ClusterView({ id }: { id: string }) {
           </div>
         ) : null}
         {c.activeOperation ? <ActiveOperation c={c} /> : null}
+        <ExternalSchedule c={c} />
         <section className="card" aria-labelledby="topology-title">
           <div className="card-header">
             <h2 id="topology-title">Topology</h2>

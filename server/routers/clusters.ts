@@ -1,4 +1,5 @@
 import { createCluster, deleteCluster, updateCluster } from "../failover/cluster-verbs";
+import { cancelExternalSchedule } from "../failover/external-schedule";
 import { cancelOperation, requestFailover, requestSwitchover, resolveOperation } from "../failover/operation-verbs";
 import { preflight } from "../failover/preflight";
 import { clusterDetail, listClusters, listOperations, operationDetail } from "../failover/queries";
@@ -33,6 +34,8 @@ const writes = router({
   failover: operatorProcedure.input(failoverInput).mutation(({ ctx, input }) => requestFailover({ ctx: verbCtx(ctx), input })),
   cancel: operatorProcedure.input(operationIdInput).mutation(({ ctx, input }) => cancelOperation({ ctx: verbCtx(ctx), input })),
   resolve: adminProcedure.input(resolveOperationInput).mutation(({ ctx, input }) => resolveOperation({ ctx: verbCtx(ctx), input })),
+  /** a switchover scheduled on Patroni's side (not by Bulwark): DELETE /switchover */
+  cancelExternalSchedule: operatorProcedure.input(clusterIdInput).mutation(({ ctx, input }) => cancelExternalSchedule({ ctx: verbCtx(ctx), input })),
 });
 
 export const clustersRouter = mergeRouters(reads, writes);

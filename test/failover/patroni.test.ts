@@ -14,7 +14,10 @@ import { closeSharedHttpClient } from "@/server/adapters/http-client";
 import { patroniClusterConfig } from "@/server/failover/schemas";
 import { type ClusterDriver, type ClusterRuntime, NothingChanged, type OperationKindName, type OperationState, type StepContext, type StepDef } from "@/server/failover/types";
 import { patroniLabMissing, startPatroniLab, type PatroniLab } from "../ha/patroni-lab";
+import { testDb } from "../db";
+import { makeUser } from "../factories";
 import { listen } from "../probes/helpers";
+import { callerFor, trpcErrorOf } from "../trpc";
 
 const missing = patroniLabMissing();
 
@@ -186,6 +189,37 @@ describe.skipIf(missing !== null)(`Patroni driver on a real Patroni cluster${mis
     const after = await roles();
     expect(after.leader).toBe(before.leader);
     expect(after.obs.members.find((m) => m.name === before.leader)?.timeline).toBe(before.obs.members.find((m) => m.name === before.leader)?.timeline);
+  }, 60_000);
+
+  it("an operator cancels a switchover scheduled on Patroni's side through Bulwark (audited); a viewer cannot", async () => {
+    const t = await testDb();
+    try {
+      const [admin, operator, viewer] = await Promise.all([makeUser(t.db, { role: "admin" }), makeUser(t.db, { role: "operator" }), makeUser(t.db, { role: "viewer" })]);
+      const c = await callerFor(t.db, admin.actor).clusters.create({
+        name: "patroni-external",
+        adapter: "patroni",
+        config: { apiUrls: lab.apiUrls, username: lab.username, password: lab.password },
+      });
+      const before = await roles();
+      const at = new Date(Date.now() + 30_000);
+      const res = await fetch(`${lab.apiUrls[0]}/switchover`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${lab.username}:${lab.password}`).toString("base64")}`, "content-type": "application/json" },
+        body: JSON.stringify({ leader: before.leader, candidate: before.replica, scheduled_at: at.toISOString() }),
+      });
+      expect(res.status).toBe(202);
+
+      const refused = await trpcErrorOf(callerFor(t.db, viewer.actor).clusters.cancelExternalSchedule({ id: c.id }));
+      expect(refused.code).toBe("FORBIDDEN");
+      expect((await roles()).obs.members.find((m) => m.name === before.leader)?.details.scheduledSwitchover).toMatchObject({ to: before.replica });
+
+      await callerFor(t.db, operator.actor).clusters.cancelExternalSchedule({ id: c.id });
+      expect((await roles()).obs.members.find((m) => m.name === before.leader)?.details.scheduledSwitchover).toBeUndefined();
+      const audit = await t.sql<{ action: string }[]>`select action from audit_log where target_id = ${c.id} and action = 'cluster.external_schedule_cancelled'`;
+      expect(audit).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
   }, 60_000);
 
   it("a planned switchover through the steps moves the leader, HAProxy follows, no acknowledged write through HAProxy is lost", async () => {
