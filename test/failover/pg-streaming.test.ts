@@ -173,6 +173,19 @@ describe("postgres-streaming driver on the lab pair", () => {
     expect(formatLsn(parseLsn("16/B374D848"))).toBe("16/B374D848");
   });
 
+  it("reports a standby the primary does not list under its member name as unhealthy (the fence could never check it)", async () => {
+    await settled(driver());
+    const c = cluster(false);
+    const standby = (await driver().observe()).members.find((m) => m.role === "standby")!.name;
+    c.config.members = c.config.members.map((m) => (m.name === standby ? { ...m, name: `${standby}-renamed` } : m));
+    const d = createPostgresStreamingDriver(c);
+    drivers.push(d);
+    const m = byName((await d.observe()).members, `${standby}-renamed`);
+    expect(m.role).toBe("standby");
+    expect(m.healthy).toBe(false);
+    expect(m.message).toMatch(new RegExp(`lists no replication connection named ${standby}-renamed: set application_name=${standby}-renamed`));
+  });
+
   it("reports a stopped member as down", async () => {
     const d = driver();
     const standby = (await d.observe()).members.find((m) => m.role === "standby")!.name as "a" | "b";

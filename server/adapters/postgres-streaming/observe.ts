@@ -127,6 +127,10 @@ function withLag(members: MemberObservation[]): MemberObservation[] {
     if (m.healthy && primary.timeline !== null && receivedTli !== null && receivedTli !== primary.timeline) {
       return { ...m, lagBytes, syncState, healthy: false, message: `streams timeline ${receivedTli}, but ${primary.name} is on timeline ${primary.timeline}` };
     }
+    // The fence checks the candidate's walsender by application_name: a standby the primary does not list under its member name can never be switched to.
+    if (m.healthy && !row) {
+      return { ...m, lagBytes, syncState, healthy: false, message: `${primary.name} lists no replication connection named ${m.name}: set application_name=${m.name} in its primary_conninfo` };
+    }
     return { ...m, lagBytes, syncState };
   });
 }
