@@ -1,3 +1,4 @@
+import { sleep } from "@/server/core/sleep";
 import { NeedsAttention, NothingChanged, type OperationKindName, type StepContext, type StepDef } from "@/server/failover/types";
 import { postAction } from "./actions";
 import { describeCluster, isLeader, isRunning, isRunningReplica, leaderOf, readCluster, type PatroniCluster, type PatroniMember } from "./observe";
@@ -7,12 +8,7 @@ import { errorText, restRequest, restUrl, type PatroniClusterConfig } from "./re
 export const FOLLOW_TIMEOUT_MS = 60_000;
 const FOLLOW_INTERVAL_MS = 150;
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => (clearTimeout(t), reject(signal.reason));
-    const t = setTimeout(() => (signal.removeEventListener("abort", onAbort), resolve()), ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+
 
 const lagText = (m: PatroniMember) => (typeof m.lag === "number" ? `${m.lag} B` : (m.lag ?? "unknown"));
 const memberList = (doc: PatroniCluster) => doc.members.map((m) => m.name).join(", ") || "none";

@@ -1,3 +1,4 @@
+import { sleep } from "@/server/core/sleep";
 import { NeedsAttention, NothingChanged, type ClusterObservation, type MemberObservation, type StepContext } from "@/server/failover/types";
 import type { AgentClient } from "./agent-client";
 import { formatLsn, parseLsn } from "./lsn";
@@ -23,20 +24,7 @@ export type Deps = {
 
 export const defaultStepOptions: Required<StepOptions> = { catchUpTimeoutMs: 10_000, fenceTimeoutMs: 5_000, promoteTimeoutMs: 60_000, rejoinTimeoutMs: 15_000, recloneTimeoutMs: 120_000 };
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error("operation cancelled"));
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error("operation cancelled"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export { sleep };
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
