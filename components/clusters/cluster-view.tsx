@@ -18,7 +18,7 @@ import type { ClusterDetail, OperationKindName } from "@/server/failover/types";
 import { Freshness, OperationStatusBadge } from "./bits";
 import styles from "./clusters.module.css";
 import { ExternalSchedule } from "./external-schedule";
-import { clusterHref, formatBytes, kindLabel, operationHref } from "./format";
+import { clusterHref, formatBytes, kindLabel, operationHref, primaryOf } from "./format";
 import { MemberCard } from "./member-card";
 import { OperationActions } from "./operation-actions";
 import { OperationDialog } from "./operation-dialog";
@@ -41,6 +41,7 @@ export function ClusterView({ id }: { id: string }) {
       </div>
     );
   }
+  const primary = primaryOf(c);
   return (
     <div className="page">
       <PageHeader
@@ -69,7 +70,7 @@ export function ClusterView({ id }: { id: string }) {
         <section className="card" aria-labelledby="topology-title">
           <div className="card-header">
             <h2 id="topology-title">Topology</h2>
-            <span className="muted">{c.primary ? <>primary: <strong className="mono" data-testid="cluster-primary">{c.primary}</strong></> : <span className="status-bad" data-testid="cluster-primary">no primary</span>}</span>
+            <span className="muted">{primary ? <>primary: <strong className="mono" data-testid="cluster-primary">{primary}</strong></> : <span className="status-bad" data-testid="cluster-primary">no primary</span>}</span>
           </div>
           {c.members.length === 0 ? (
             <EmptyState icon={<IconDatabase />} title="No members observed yet">
@@ -78,7 +79,7 @@ export function ClusterView({ id }: { id: string }) {
           ) : (
             <div className={`card-body ${styles.members}`} data-testid="topology">
               {[...c.members]
-                .sort((a, b) => (a.role === "primary" ? -1 : b.role === "primary" ? 1 : a.name.localeCompare(b.name)))
+                .sort((a, b) => Number(b.name === primary) - Number(a.name === primary) || (a.role === "primary" ? -1 : b.role === "primary" ? 1 : a.name.localeCompare(b.name)))
                 .map((m) => (
                   <MemberCard key={m.name} m={m} kind={c.kind} />
                 ))}

@@ -92,7 +92,7 @@ export function OperationHistory({ clusterId }: { clusterId: string }) {
                   </td>
                   <td>
                     <OperationStatusBadge status={o.status} />
-                    {o.status === "needs_attention" && o.error ? <span className={styles.rowError}>{o.error}</span> : null}
+                    {o.status === "needs_attention" && o.error ? <span className={styles.rowError} title={o.error} data-testid="operation-row-error">{o.error}</span> : null}
                   </td>
                   <td className={styles.whyCell}>
                     <span>{o.requestedByEmail ?? <span className="faint">system</span>}</span>

@@ -115,7 +115,8 @@ async function clusterViews(sql: Sql, id: string | null): Promise<(ClusterSummar
       maxLagBytes: Number(c.maxLagBytes),
       kind: c.adapter === "redis-sentinel" ? ("redis" as const) : ("postgres" as const),
       members: ms,
-      primary: ms.find((m) => m.role === "primary")?.name ?? null,
+      // a fenced old primary still reports role primary (read-only): the writable one is the primary
+      primary: (ms.find((m) => m.role === "primary" && m.details.writable !== false) ?? ms.find((m) => m.role === "primary"))?.name ?? null,
       activeOperation: active ? { id: active.id, kind: active.kind, status: active.status } : null,
       lastOperation: lastBy.get(c.id) ?? null,
     };
