@@ -9,6 +9,9 @@ export type Actor = UserActor | SystemActor | AnonymousActor;
 
 const rank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
+/** Whether a signed-in user's role (null: signed out) is at least `min`. */
+export const roleAtLeast = (role: Role | null | undefined, min: Role): boolean => (role ? rank[role] >= rank[min] : false);
+
 /** System actors act with admin rights: they run only code we wrote. */
 export function actorHasRole(actor: Actor, role: Role): boolean {
   if (actor.type === "system") return true;

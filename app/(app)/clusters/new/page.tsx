@@ -1,28 +1,24 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ClusterForm } from "@/components/clusters/cluster-form";
+import { ForbiddenPage } from "@/components/pages/forbidden-page";
 import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
-import { EmptyState } from "@/components/ui/empty-state";
 import { IconDatabase } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
+import { roleAtLeast } from "@/server/core/actor";
 
 export const metadata: Metadata = { title: "Add cluster" };
 
 export default async function NewClusterPage() {
   const queryClient = getQueryClient();
   const me = await queryClient.fetchQuery(trpc.system.me.queryOptions());
-  if (me?.role !== "admin") {
+  if (!roleAtLeast(me?.role, "admin")) {
     return (
-      <div className="page">
-        <PageHeader title="Add cluster" />
-        <section className="card" data-testid="cluster-forbidden">
-          <EmptyState icon={<IconDatabase />} title="Only admins add clusters">
-            <p>
-              A cluster holds credentials that can promote and demote databases. Ask an admin to add it. <Link href="/clusters">Back to clusters</Link>
-            </p>
-          </EmptyState>
-        </section>
-      </div>
+      <ForbiddenPage title="Add cluster" icon={<IconDatabase />} heading="Only admins add clusters" testId="cluster-forbidden">
+        <p>
+          A cluster holds credentials that can promote and demote databases. Ask an admin to add it. <Link href="/clusters">Back to clusters</Link>
+        </p>
+      </ForbiddenPage>
     );
   }
   await queryClient.prefetchQuery(trpc.health.services.queryOptions());

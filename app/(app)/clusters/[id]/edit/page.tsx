@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { EditCluster } from "@/components/clusters/edit-cluster";
+import { ForbiddenPage } from "@/components/pages/forbidden-page";
 import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
-import { EmptyState } from "@/components/ui/empty-state";
 import { IconDatabase } from "@/components/ui/icons";
-import { PageHeader } from "@/components/ui/page-header";
 import { clusterIdInput } from "@/server/failover/schemas";
+import { roleAtLeast } from "@/server/core/actor";
 
 export const metadata: Metadata = { title: "Edit cluster" };
 
@@ -15,16 +15,11 @@ export default async function EditClusterPage({ params }: { params: Promise<{ id
   if (!clusterIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
   const me = await queryClient.fetchQuery(trpc.system.me.queryOptions());
-  if (me?.role !== "admin") {
+  if (!roleAtLeast(me?.role, "admin")) {
     return (
-      <div className="page">
-        <PageHeader title="Edit cluster" />
-        <section className="card" data-testid="cluster-forbidden">
-          <EmptyState icon={<IconDatabase />} title="Only admins change clusters">
-            <p>You can see everything about this cluster on its page.</p>
-          </EmptyState>
-        </section>
-      </div>
+      <ForbiddenPage title="Edit cluster" icon={<IconDatabase />} heading="Only admins change clusters" testId="cluster-forbidden">
+        <p>You can see everything about this cluster on its page.</p>
+      </ForbiddenPage>
     );
   }
   try {

@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { EditComponent } from "@/components/health/edit-component";
+import { ForbiddenPage } from "@/components/pages/forbidden-page";
 import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
-import { EmptyState } from "@/components/ui/empty-state";
 import { IconHealth } from "@/components/ui/icons";
-import { PageHeader } from "@/components/ui/page-header";
 import { componentIdInput } from "@/server/health/schemas";
+import { roleAtLeast } from "@/server/core/actor";
 
 export const metadata: Metadata = { title: "Edit component" };
 
@@ -15,16 +15,11 @@ export default async function EditComponentPage({ params }: { params: Promise<{ 
   if (!componentIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
   const me = await queryClient.fetchQuery(trpc.system.me.queryOptions());
-  if (me?.role !== "operator" && me?.role !== "admin") {
+  if (!roleAtLeast(me?.role, "operator")) {
     return (
-      <div className="page">
-        <PageHeader title="Edit component" />
-        <section className="card" data-testid="health-forbidden">
-          <EmptyState icon={<IconHealth />} title="Only operators and admins change components">
-            <p>You can see everything about this component on its page.</p>
-          </EmptyState>
-        </section>
-      </div>
+      <ForbiddenPage title="Edit component" icon={<IconHealth />} heading="Only operators and admins change components" testId="health-forbidden">
+        <p>You can see everything about this component on its page.</p>
+      </ForbiddenPage>
     );
   }
   try {

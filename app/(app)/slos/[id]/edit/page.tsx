@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { EditSlo } from "@/components/slo/edit-slo";
+import { ForbiddenPage } from "@/components/pages/forbidden-page";
 import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
-import { EmptyState } from "@/components/ui/empty-state";
 import { IconTarget } from "@/components/ui/icons";
-import { PageHeader } from "@/components/ui/page-header";
 import { sloIdInput } from "@/server/slo/schemas";
+import { roleAtLeast } from "@/server/core/actor";
 
 export const metadata: Metadata = { title: "Edit SLO" };
 
@@ -15,16 +15,11 @@ export default async function EditSloPage({ params }: { params: Promise<{ id: st
   if (!sloIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
   const me = await queryClient.fetchQuery(trpc.system.me.queryOptions());
-  if (me?.role !== "operator" && me?.role !== "admin") {
+  if (!roleAtLeast(me?.role, "operator")) {
     return (
-      <div className="page">
-        <PageHeader title="Edit SLO" />
-        <section className="card" data-testid="slo-forbidden">
-          <EmptyState icon={<IconTarget />} title="Only operators and admins change SLOs">
-            <p>You can see everything about this SLO on its page.</p>
-          </EmptyState>
-        </section>
-      </div>
+      <ForbiddenPage title="Edit SLO" icon={<IconTarget />} heading="Only operators and admins change SLOs" testId="slo-forbidden">
+        <p>You can see everything about this SLO on its page.</p>
+      </ForbiddenPage>
     );
   }
   try {
