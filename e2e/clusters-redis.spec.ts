@@ -74,4 +74,10 @@ test("a Redis Sentinel cluster is added, observed and switched over from the UI 
   await page.getByTestId("back-to-cluster").click();
   await expect(memberCard(page, replica)).toHaveAttribute("data-role", "primary", { timeout: 60_000 });
   await expect(memberCard(page, master)).toHaveAttribute("data-role", "standby", { timeout: 60_000 });
+
+  // The overview's getting-started list counts it.
+  await page.goto("/");
+  const step = page.locator('[data-testid="getting-started"] [data-step="clusters"]');
+  await expect(step).toHaveAttribute("data-state", "done");
+  await expect(step).toContainText(/switched over at least once/);
 });

@@ -26,6 +26,9 @@ export function GettingStarted({ me }: { me: { role: Role; mustChangePassword: b
   // The fleet card above reads the same query and keeps it live.
   const health = useHealthOverview();
   const components = health.data?.components.length ?? 0;
+  const slos = useQuery(trpc.slo.list.queryOptions({})).data?.length ?? 0;
+  const clusters = useQuery(trpc.clusters.list.queryOptions()).data ?? [];
+  const switched = clusters.filter((c) => c.lastOperation).length;
 
   const steps: Step[] = [
     {
@@ -73,7 +76,30 @@ export function GettingStarted({ me }: { me: { role: Role; mustChangePassword: b
             : "Add the endpoints, databases and jobs your services depend on, or import them from YAML.",
       state: components > 0 ? "done" : "todo",
     },
-    { key: "slos", title: "Set SLOs and error budgets", href: "/slos", body: "Objectives, budgets and burn-rate policies arrive with the SLO capability.", state: "later" },
+    {
+      key: "slos",
+      title: "Set SLOs and error budgets",
+      href: slos > 0 || me.role === "viewer" ? "/slos" : "/slos/new",
+      body:
+        slos > 0
+          ? `${slos.toLocaleString()} SLO${slos === 1 ? "" : "s"} with budgets, burn-rate alerts and the deploy gate.`
+          : me.role === "viewer"
+            ? "No SLOs yet: an operator or admin defines objectives on the probes, pushed events or Prometheus."
+            : "Define objectives on the probes, pushed events or Prometheus; the budget policy gates deploys.",
+      state: slos > 0 ? "done" : "todo",
+    },
+    {
+      key: "clusters",
+      title: "Add a database cluster",
+      href: clusters.length > 0 || me.role !== "admin" ? "/clusters" : "/clusters/new",
+      body:
+        clusters.length > 0
+          ? `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}${switched > 0 ? `, ${switched} switched over at least once` : ": press Switchover on one and watch it, measured"}.`
+          : me.role === "admin"
+            ? "PostgreSQL (streaming or Patroni) or Redis Sentinel: Bulwark watches the roles and moves the primary with one audited click."
+            : "No clusters yet: an admin adds PostgreSQL or Redis clusters; operators switch them over.",
+      state: clusters.length > 0 ? "done" : "todo",
+    },
     { key: "runbooks", title: "Write runbooks and plan drills", href: "/runbooks", body: "Executable checklists and DR drills arrive with their capabilities.", state: "later" },
   );
 
@@ -87,7 +113,7 @@ export function GettingStarted({ me }: { me: { role: Role; mustChangePassword: b
       </div>
       <ol className={styles.steps} data-testid="getting-started">
         {steps.map((s) => (
-          <li key={s.key} className={styles.step} data-state={s.state}>
+          <li key={s.key} className={styles.step} data-state={s.state} data-step={s.key}>
             <StepIcon state={s.state} />
             <div className={styles.stepText}>
               <Link href={s.href} className={styles.stepTitle}>
