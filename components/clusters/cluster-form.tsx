@@ -74,7 +74,7 @@ export function ClusterForm({ detail }: { detail?: ClusterDetail }) {
   const serviceId = fieldId("serviceId");
   return (
     <FormProvider {...form}>
-      <form onSubmit={onSubmit} noValidate className={`stack ${styles.form}`} data-testid="cluster-form" aria-label={editing ? "Edit cluster" : "Add cluster"}>
+      <form onSubmit={onSubmit} noValidate className={`stack long-form ${styles.form}`} data-testid="cluster-form" aria-label={editing ? "Edit cluster" : "Add cluster"}>
         <section className="card" aria-labelledby="cf-adapter-title">
           <div className="card-header">
             <h2 id="cf-adapter-title">Kind of cluster</h2>
@@ -130,7 +130,7 @@ export function ClusterForm({ detail }: { detail?: ClusterDetail }) {
           </div>
         </section>
 
-        <div className={`form-actions ${styles.actions}`}>
+        <div className="form-actions form-actions-sticky">
           <button type="submit" className="btn btn-primary" disabled={formState.isSubmitting} data-testid="cluster-submit">
             {formState.isSubmitting ? <span className="spinner" aria-hidden="true" /> : null}
             {editing ? "Save changes" : "Add cluster"}

@@ -162,7 +162,7 @@ export function ComponentForm({ detail }: Props) {
   const busy = formState.isSubmitting;
   return (
     <FormProvider {...form}>
-      <form onSubmit={onSubmit} noValidate className={`stack ${styles.form}`} data-testid="component-form" aria-label={editing ? "Edit component" : "Add component"}>
+      <form onSubmit={onSubmit} noValidate className={`stack long-form ${styles.form}`} data-testid="component-form" aria-label={editing ? "Edit component" : "Add component"}>
         <section className="card" aria-labelledby="f-kind-title">
           <div className="card-header">
             <h2 id="f-kind-title">What to check</h2>
@@ -237,7 +237,7 @@ export function ComponentForm({ detail }: Props) {
             {testNow.data ? <ProbeResultPanel result={testNow.data} onDismiss={() => testNow.reset()} /> : null}
             {testNow.isError ? <FormError message={errorMessage(testNow.error)} testId="test-error" /> : null}
 
-            <div className={`form-actions ${styles.actions}`}>
+            <div className="form-actions form-actions-sticky">
               <button type="submit" className="btn btn-primary" disabled={busy} data-testid="component-submit">
                 {busy ? <span className="spinner" aria-hidden="true" /> : null}
                 {editing ? "Save changes" : "Add component"}

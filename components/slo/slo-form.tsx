@@ -145,7 +145,7 @@ export function SloForm({ detail }: { detail?: SloDetailData["slo"] }) {
   return (
     <FormProvider {...form}>
       <div className={styles.formLayout}>
-        <form onSubmit={onSubmit} noValidate className={`stack ${styles.form}`} data-testid="slo-form" aria-label={detail ? "Edit SLO" : "New SLO"}>
+        <form onSubmit={onSubmit} noValidate className={`stack long-form ${styles.form}`} data-testid="slo-form" aria-label={detail ? "Edit SLO" : "New SLO"}>
           <FormError message={formError} testId="slo-form-error" />
           <section className="card" aria-labelledby="f-what-title">
             <div className="card-header">
@@ -315,7 +315,7 @@ export function SloForm({ detail }: { detail?: SloDetailData["slo"] }) {
             </div>
           </details>
 
-          <div className={`form-actions ${styles.actions}`}>
+          <div className="form-actions form-actions-sticky">
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="slo-submit">
               {busy ? <span className="spinner" aria-hidden="true" /> : null}
               {detail ? "Save changes" : "Create SLO"}
