@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { ClusterView } from "@/components/clusters/cluster-view";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { clusterIdInput } from "@/server/failover/schemas";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -21,12 +20,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!clusterIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
-  try {
-    await queryClient.fetchQuery(trpc.clusters.get.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.clusters.get.queryOptions({ id })));
   await queryClient.prefetchQuery(trpc.clusters.operations.queryOptions({ clusterId: id, limit: 50 }));
   return (
     <HydrateClient>

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { ComponentView } from "@/components/health/component-view";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { componentIdInput } from "@/server/health/schemas";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -21,12 +20,7 @@ export default async function ComponentPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   if (!componentIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
-  try {
-    await queryClient.fetchQuery(trpc.health.component.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.health.component.queryOptions({ id })));
   await queryClient.prefetchQuery(trpc.health.uptime.queryOptions({ id }));
   return (
     <HydrateClient>

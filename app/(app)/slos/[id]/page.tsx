@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { SloView } from "@/components/slo/slo-view";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { sloIdInput } from "@/server/slo/schemas";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -21,12 +20,7 @@ export default async function SloPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   if (!sloIdInput.safeParse({ id }).success) notFound();
   const queryClient = getQueryClient();
-  try {
-    await queryClient.fetchQuery(trpc.slo.detail.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.slo.detail.queryOptions({ id })));
   return (
     <HydrateClient>
       <SloView id={id} />

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { EditCluster } from "@/components/clusters/edit-cluster";
 import { ForbiddenPage } from "@/components/pages/forbidden-page";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { IconDatabase } from "@/components/ui/icons";
 import { clusterIdInput } from "@/server/failover/schemas";
 import { roleAtLeast } from "@/server/core/actor";
@@ -22,12 +21,7 @@ export default async function EditClusterPage({ params }: { params: Promise<{ id
       </ForbiddenPage>
     );
   }
-  try {
-    await queryClient.fetchQuery(trpc.clusters.get.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.clusters.get.queryOptions({ id })));
   await queryClient.prefetchQuery(trpc.health.services.queryOptions());
   return (
     <HydrateClient>

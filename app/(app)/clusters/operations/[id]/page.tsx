@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { OperationView } from "@/components/clusters/operation-view";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { operationIdInput } from "@/server/failover/schemas";
 
 const kinds = { switchover: "Switchover", failover: "Failover" } as const;
@@ -22,13 +21,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function OperationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!operationIdInput.safeParse({ id }).success) notFound();
-  let clusterId: string;
-  try {
-    clusterId = (await getQueryClient().fetchQuery(trpc.clusters.operation.queryOptions({ id }))).clusterId;
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  const { clusterId } = await orNotFound(getQueryClient().fetchQuery(trpc.clusters.operation.queryOptions({ id })));
   return (
     <HydrateClient>
       <OperationView id={id} clusterId={clusterId} />

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { EditComponent } from "@/components/health/edit-component";
 import { ForbiddenPage } from "@/components/pages/forbidden-page";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { IconHealth } from "@/components/ui/icons";
 import { componentIdInput } from "@/server/health/schemas";
 import { roleAtLeast } from "@/server/core/actor";
@@ -22,12 +21,7 @@ export default async function EditComponentPage({ params }: { params: Promise<{ 
       </ForbiddenPage>
     );
   }
-  try {
-    await queryClient.fetchQuery(trpc.health.component.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.health.component.queryOptions({ id })));
   await queryClient.prefetchQuery(trpc.health.services.queryOptions());
   return (
     <HydrateClient>

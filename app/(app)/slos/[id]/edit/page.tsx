@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { EditSlo } from "@/components/slo/edit-slo";
 import { ForbiddenPage } from "@/components/pages/forbidden-page";
-import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
+import { HydrateClient, getQueryClient, orNotFound, trpc } from "@/components/trpc/server";
 import { IconTarget } from "@/components/ui/icons";
 import { sloIdInput } from "@/server/slo/schemas";
 import { roleAtLeast } from "@/server/core/actor";
@@ -22,12 +21,7 @@ export default async function EditSloPage({ params }: { params: Promise<{ id: st
       </ForbiddenPage>
     );
   }
-  try {
-    await queryClient.fetchQuery(trpc.slo.detail.queryOptions({ id }));
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  await orNotFound(queryClient.fetchQuery(trpc.slo.detail.queryOptions({ id })));
   await Promise.all([queryClient.prefetchQuery(trpc.health.services.queryOptions()), queryClient.prefetchQuery(trpc.health.overview.queryOptions())]);
   return (
     <HydrateClient>
