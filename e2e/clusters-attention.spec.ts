@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import { type PgPair, startPgPair } from "../server/lab/pg-pair/pair";
 import { admin, expect, shotsDir, signIn, test, trpcMutation } from "./fixtures";
+import { fillPairClusterForm, memberCard } from "./clusters-helpers";
 
 /**
  * The needs-attention path on a real pair of its own: the cluster is added
@@ -30,7 +30,6 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const memberCard = (page: Page, name: string) => page.locator(`[data-testid="member-card"][data-member="${name}"]`);
 
 test("without an agent a switchover promotes, parks the rejoin as needs attention, and an admin resolves it", async ({ page, browser }) => {
   test.setTimeout(360_000);
@@ -45,17 +44,7 @@ test("without an agent a switchover promotes, parks the rejoin as needs attentio
   expect(created.status, JSON.stringify(created.body)).toBe(200);
 
   // Added without the agent URL and token: the fence is SQL-only.
-  await page.goto("/clusters/new");
-  await expect(page.getByTestId("cluster-form")).toBeVisible();
-  await page.getByTestId("field-name").fill(clusterName);
-  for (const [i, m] of p.members.entries()) {
-    await page.getByTestId(`member-${i}-name`).fill(m.name);
-    await page.getByTestId(`member-${i}-host`).fill(m.host);
-    await page.getByTestId(`member-${i}-port`).fill(String(m.port));
-  }
-  await page.getByTestId("field-user").fill(p.user);
-  await page.getByTestId("field-password").fill(p.password);
-  await page.getByTestId("field-write-probe-url").fill(p.routerUrl);
+  await fillPairClusterForm(page, clusterName, p);
   await page.getByTestId("cluster-submit").click();
   await expect(page).toHaveURL(/\/clusters\/[0-9a-f-]{36}$/, { timeout: 20_000 });
   const clusterUrl = new URL(page.url()).pathname;

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import { type RedisTrio, redisTrioAvailable, startRedisTrio } from "../server/lab/redis-trio";
 import { admin, expect, shotsDir, signIn, test } from "./fixtures";
+import { memberCard } from "./clusters-helpers";
 
 /**
  * A Redis Sentinel cluster through the UI on a real master, replica and three
@@ -30,7 +30,6 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const memberCard = (page: Page, name: string) => page.locator(`[data-testid="member-card"][data-member="${name}"]`);
 
 test("a Redis Sentinel cluster is added, observed and switched over from the UI without losing an acknowledged write", async ({ page }) => {
   test.setTimeout(240_000);

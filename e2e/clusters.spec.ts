@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import { type PgPair, startPgPair } from "../server/lab/pg-pair/pair";
 import { admin, expect, mainNav, shotsDir, signIn, test, trpcMutation } from "./fixtures";
+import { fillPairClusterForm, memberCard } from "./clusters-helpers";
 
 /**
  * The switchover button on a real pair: two embedded PostgreSQL servers (the
@@ -31,7 +31,6 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const memberCard = (page: Page, name: string) => page.locator(`[data-testid="member-card"][data-member="${name}"]`);
 
 test("an invalid cluster form shows the errors on its fields and sends nothing", async ({ page }) => {
   await signIn(page, admin.email, admin.password);
@@ -60,19 +59,7 @@ test("admin adds the pair, switches it over from the dialog and watches the oper
   const p = pair;
   if (!p) throw new Error("pair not started");
   await signIn(page, admin.email, admin.password);
-  await page.goto("/clusters/new");
-  await expect(page.getByTestId("cluster-form")).toBeVisible();
-  await page.getByTestId("field-name").fill(clusterName);
-  for (const [i, m] of p.members.entries()) {
-    await page.getByTestId(`member-${i}-name`).fill(m.name);
-    await page.getByTestId(`member-${i}-host`).fill(m.host);
-    await page.getByTestId(`member-${i}-port`).fill(String(m.port));
-  }
-  await page.getByTestId("field-user").fill(p.user);
-  await page.getByTestId("field-password").fill(p.password);
-  await page.getByTestId("field-agent-url").fill(p.agentUrl);
-  await page.getByTestId("field-agent-token").fill(agentToken);
-  await page.getByTestId("field-write-probe-url").fill(p.routerUrl);
+  await fillPairClusterForm(page, clusterName, p, agentToken);
   await page.screenshot({ path: `${shotsDir}/cluster-new.png`, fullPage: true });
   await page.getByTestId("cluster-submit").click();
   await expect(page).toHaveURL(/\/clusters\/[0-9a-f-]{36}$/, { timeout: 20_000 });
@@ -221,5 +208,12 @@ test("a viewer sees the cluster but the switchover and failover buttons are disa
   const clusterId = clusterUrl.split("/").pop();
   const denied = await trpcMutation(viewer.request, "clusters.switchover", { clusterId, reason: "viewer trying anyway", confirmName: clusterName });
   expect(denied.status).toBe(403);
+
+  // A cluster or operation that does not exist is the 404 page, not an error.
+  for (const missing of ["/clusters/00000000-0000-4000-8000-000000000000", "/clusters/operations/00000000-0000-4000-8000-000000000000"]) {
+    const res = await viewer.goto(missing);
+    expect(res?.status()).toBe(404);
+    await expect(viewer.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  }
   await ctx.close();
 });
