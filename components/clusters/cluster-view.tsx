@@ -18,7 +18,7 @@ import type { ClusterDetail, OperationKindName } from "@/server/failover/types";
 import { Freshness, OperationStatusBadge } from "./bits";
 import styles from "./clusters.module.css";
 import { ExternalSchedule } from "./external-schedule";
-import { clusterHref, formatBytes, kindLabel, operationHref, primaryOf } from "./format";
+import { clusterHref, formatBytes, kindLabel, operationHref } from "./format";
 import { MemberCard } from "./member-card";
 import { OperationActions } from "./operation-actions";
 import { OperationDialog } from "./operation-dialog";
@@ -41,7 +41,7 @@ export function ClusterView({ id }: { id: string }) {
       </div>
     );
   }
-  const primary = primaryOf(c);
+  const primary = c.primary;
   return (
     <div className="page">
       <PageHeader

@@ -1,5 +1,5 @@
 import type { Tone } from "@/components/ui/status";
-import type { ClusterSummary, MemberRole, OperationStatusName } from "@/server/failover/types";
+import type { MemberRole, OperationStatusName } from "@/server/failover/types";
 
 /** Where an operation lives; every link to one goes through here. */
 export const operationHref = (id: string) => `/clusters/operations/${id}`;
@@ -45,14 +45,6 @@ export function lagText(bytes: number | null, seconds: number | null): string {
   if (seconds !== null) parts.push(seconds < 10 ? `${seconds.toFixed(1)} s` : formatMs(seconds * 1000));
   return parts.length ? parts.join(" · ") : "lag unknown";
 }
-
-/**
- * The member clients write to. After a switchover without an agent the old
- * primary is still up next to the new one, fenced read-only (an unhealthy
- * primary): the healthy one is the primary, whatever the name order says.
- */
-export const primaryOf = (c: Pick<ClusterSummary, "members" | "primary">): string | null =>
-  c.members.find((m) => m.role === "primary" && m.healthy)?.name ?? c.primary;
 
 export const roleLabel: Record<MemberRole, string> = { primary: "Primary", standby: "Standby", unknown: "Unknown", down: "Down" };
 

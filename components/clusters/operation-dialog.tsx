@@ -14,7 +14,7 @@ import { fromLocalInputValue } from "@/components/ui/format";
 import { type OverridableCheck, switchoverInput } from "@/server/failover/schemas";
 import type { ClusterDetail, OperationKindName } from "@/server/failover/types";
 import styles from "./clusters.module.css";
-import { formatBytes, lagText, operationHref, primaryOf, roleLabel } from "./format";
+import { formatBytes, lagText, operationHref, roleLabel } from "./format";
 import { PreflightList, preflightPasses } from "./preflight-list";
 import { OperationRequestError } from "./server-error";
 
@@ -70,7 +70,7 @@ function OperationForm({ cluster, kind, onClose }: { cluster: ClusterDetail; kin
 
   const pf = preflight.data;
   const chosen = candidate ?? pf?.candidate ?? "";
-  const candidates = cluster.members.filter((m) => m.name !== primaryOf(cluster));
+  const candidates = cluster.members.filter((m) => m.name !== cluster.primary);
   const passes = pf ? preflightPasses(pf.checks, overrides) : false;
   const reason = watch("reason");
   const typed = watch("confirmName");
