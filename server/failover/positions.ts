@@ -1,11 +1,13 @@
+import { tryParseLsn } from "./lsn";
+
 /**
  * Replication positions as comparable numbers: a PostgreSQL LSN "X/Y" is
  * (X << 32) + Y bytes; a Redis replication offset is already a decimal byte count.
  */
 export function positionBytes(position: string | null | undefined): bigint | null {
   if (!position) return null;
-  const lsn = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(position.trim());
-  if (lsn) return (BigInt(`0x${lsn[1]}`) << 32n) + BigInt(`0x${lsn[2]}`);
+  const lsn = tryParseLsn(position);
+  if (lsn !== null) return lsn;
   if (/^\d{1,20}$/.test(position.trim())) return BigInt(position.trim());
   return null;
 }

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentClient } from "@/server/adapters/postgres-streaming/agent-client";
 import { createPostgresStreamingDriver } from "@/server/adapters/postgres-streaming/driver";
-import { formatLsn, parseLsn } from "@/server/adapters/postgres-streaming/lsn";
+import { formatLsn, parseLsn } from "@/server/failover/lsn";
 import type { StepOptions } from "@/server/adapters/postgres-streaming/steps-common";
 import { pgWriteProbe } from "@/server/failover/pg-write-probe";
 import {

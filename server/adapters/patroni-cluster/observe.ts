@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ClusterObservation, MemberObservation, MemberRole } from "@/server/failover/types";
-import { formatLsn } from "../postgres-streaming/lsn";
+import { formatLsn } from "@/server/failover/lsn";
 import { parseJson, patroniClusterDocument } from "../patroni";
 import { errorText, restRequest, restUrl, type PatroniClusterConfig } from "./rest";
 

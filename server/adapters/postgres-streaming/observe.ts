@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { ClusterObservation, MemberObservation } from "@/server/failover/types";
-import { lsnDiff, parseLsnOrNull } from "./lsn";
+import { lsnDiff, parseLsnOrNull } from "@/server/failover/lsn";
 import type { Member, MemberConnections } from "./member-sql";
 
 /**

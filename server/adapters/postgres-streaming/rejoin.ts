@@ -1,6 +1,6 @@
 import { NeedsAttention, type StepContext } from "@/server/failover/types";
 import type { AgentClient } from "./agent-client";
-import { formatLsn, parseLsn } from "./lsn";
+import { formatLsn, parseLsn } from "@/server/failover/lsn";
 import { errorText, memberOf, pollUntil, rethrowIfStopped, type Deps } from "./steps-common";
 
 /**

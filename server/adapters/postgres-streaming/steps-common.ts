@@ -1,7 +1,7 @@
 import { sleep } from "@/server/core/sleep";
 import { NeedsAttention, NothingChanged, type ClusterObservation, type MemberObservation, type StepContext } from "@/server/failover/types";
 import type { AgentClient } from "./agent-client";
-import { formatLsn, parseLsn } from "./lsn";
+import { formatLsn, parseLsn } from "@/server/failover/lsn";
 import type { MemberConnections } from "./member-sql";
 
 export type StepOptions = {

@@ -1,6 +1,6 @@
 import type { AgentStopResult } from "@/server/failover/agent-protocol";
 import { NeedsAttention, NothingChanged, type StepContext, type StepDef } from "@/server/failover/types";
-import { formatLsn, lsnDiff, parseLsn } from "./lsn";
+import { formatLsn, lsnDiff, parseLsn } from "@/server/failover/lsn";
 import type { Replica } from "./observe";
 import { rejoinWithAgent } from "./rejoin";
 import {

@@ -3,7 +3,7 @@ import { chownSync, closeSync, existsSync, openSync, readdirSync, readFileSync, 
 import path from "node:path";
 import os from "node:os";
 import postgres from "postgres";
-import { formatLsn } from "../../adapters/postgres-streaming/lsn";
+import { formatLsn } from "../../failover/lsn";
 import { binaries, isRoot, postgresOsUser } from "../../supervisor/embedded-pg";
 
 export type MemberName = "a" | "b";

@@ -5,10 +5,16 @@
  */
 const LSN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
 
-export function parseLsn(text: string): bigint {
+/** null when the text is not an LSN */
+export function tryParseLsn(text: string): bigint | null {
   const m = LSN.exec(text.trim());
-  if (!m) throw new Error(`not a WAL position: ${JSON.stringify(text)}`);
-  return (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`);
+  return m ? (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`) : null;
+}
+
+export function parseLsn(text: string): bigint {
+  const v = tryParseLsn(text);
+  if (v === null) throw new Error(`not a WAL position: ${JSON.stringify(text)}`);
+  return v;
 }
 
 export const parseLsnOrNull = (text: string | null | undefined): bigint | null => (text ? parseLsn(text) : null);
