@@ -1,5 +1,6 @@
 import postgres, { type Sql } from "postgres";
 import type { WriteProbe, WriteProbeReport } from "./types";
+import { sleep } from "../core/sleep";
 
 /**
  * Writes sequential ids through the cluster's client path (a router, HAProxy,
@@ -95,7 +96,6 @@ function connect(url: string): Sql {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const jitter = () => 5 + Math.random() * 15;
 
 export function pgWriteProbe(url: string, operationId: string, options: PgWriteProbeOptions = {}): WriteProbe {

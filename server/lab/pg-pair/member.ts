@@ -5,6 +5,7 @@ import os from "node:os";
 import postgres from "postgres";
 import { formatLsn } from "../../failover/lsn";
 import { binaries, isRoot, postgresOsUser } from "../../supervisor/embedded-pg";
+import { sleep } from "../../core/sleep";
 
 export type MemberName = "a" | "b";
 export type PairLog = { info: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void };
@@ -60,8 +61,6 @@ export function markStandby(dataDir: string): void {
   writeFileSync(file, "", { mode: 0o600 });
   chownToPostgres(file);
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How a stop ended (the agent's stop answer). */
 export type StopOutcome = {

@@ -8,7 +8,8 @@ import { ensurePostgresOsUser, ensureTraversable, initdb, isRoot, platformPackag
 import { pickPort } from "../../supervisor/free-port";
 import { AgentRefusal, startAgent, type AgentBackend } from "./agent";
 import { cloneFrom, hasData } from "./clone";
-import { markStandby, Member, pointAt, sleep, type MemberName, type PairLog } from "./member";
+import { sleep } from "../../core/sleep";
+import { markStandby, Member, pointAt, type MemberName, type PairLog } from "./member";
 import { startRouter } from "./router";
 
 /**
